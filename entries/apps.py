@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class EntriesConfig(AppConfig):
+    name = "entries"
+    verbose_name = "Encyclopedia"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .editors import on_post_migrate
+
+        # Runs after contenttypes/auth have created this app's permissions.
+        post_migrate.connect(on_post_migrate, dispatch_uid="entries.sync_editors_group")

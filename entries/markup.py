@@ -1,0 +1,63 @@
+"""Markdown to safe HTML.
+
+Bodies are rendered once, when an entry is saved, and the HTML is stored in
+``Entry.body_html``. Raw HTML in the source is not passed through by the
+Markdown parser, and the output is sanitized by nh3 (ammonia) anyway, so
+neither a ``<script>``, an event-handler attribute nor a ``javascript:`` URL can
+reach a reader.
+"""
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"style"},
+    "th": {"style"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Tables use inline ``text-align``; nothing else may be styled from a body.
+ALLOWED_STYLE_PROPERTIES = {"text-align"}
+
+
+def _demote_heading(self, tokens, idx, options, env):
+    # The page title is the only <h1>; a body's "# Heading" becomes an <h2>.
+    token = tokens[idx]
+    token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    return self.renderToken(tokens, idx, options, env)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # "html": False makes the parser escape raw HTML instead of passing it on.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    md.enable(["table", "strikethrough"])
+    md.add_render_rule("heading_open", _demote_heading)
+    md.add_render_rule("heading_close", _demote_heading)
+    return md
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_markdown(source: str) -> str:
+    """Sanitized HTML for a Markdown ``source``."""
+    if not source.strip():
+        return ""
+    return sanitize(_parser().render(source))

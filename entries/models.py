@@ -1,0 +1,736 @@
+"""The encyclopedia's data model.
+
+Every wiki page is an ``Entry``; ``Series``, ``Character``, ``Staff``,
+``Studio`` and ``Episode`` are its kinds, each a multi-table subclass (as
+Wagtail's ``Page`` does), so aliases, tags, links, history and search work on
+"any page". Facts about relations live on through models: ``SeriesStudio``
+(a studio's role on a series), ``StaffCredit`` (a person's role on a series),
+``Appearance`` (a character's role in a series), ``VoiceCredit`` (who voices a
+character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
+``StudioMember`` (founders, presidents).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from . import markup
+from .slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
+
+
+class Language(models.TextChoices):
+    """Languages of names and voice casts (BCP 47 codes)."""
+
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    ROMAJI = "ja-Latn", _("Japanese (romaji)")
+    CHINESE_SIMPLIFIED = "zh-Hans", _("Chinese (simplified)")
+    CHINESE_TRADITIONAL = "zh-Hant", _("Chinese (traditional)")
+    KOREAN = "ko", _("Korean")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+    OTHER = "und", _("Other")
+
+
+class EntryQuerySet(models.QuerySet):
+    def with_urls(self):
+        """Rows whose ``get_absolute_url`` needs no further query (episodes need their series)."""
+        return self.select_related("as_episode__series")
+
+    def for_cards(self):
+        """What a card in a list shows: title, kind, summary, image, tags and URL."""
+        return self.with_urls().prefetch_related("tags")
+
+    def recently_updated(self):
+        return self.order_by("-updated_at", "-pk")
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+
+class Entry(models.Model):
+    """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
+
+    class Kind(models.TextChoices):
+        SERIES = "series", _("Series")
+        CHARACTER = "character", _("Character")
+        STAFF = "staff", _("Staff")
+        STUDIO = "studio", _("Studio")
+        EPISODE = "episode", _("Episode")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, editable=False, db_index=True)
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        blank=True,
+        help_text=_("Part of the page's address. Leave empty to make one from the title."),
+    )
+    native_title = models.CharField(
+        _("native title"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example the Japanese title."),
+    )
+    summary = models.TextField(blank=True, help_text=_("One plain-text paragraph, shown on cards."))
+    body = models.TextField(blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    image = models.ImageField(upload_to="entries/%Y/%m/", blank=True)
+    tags = TaggableManager(blank=True, help_text=_("Comma-separated tags."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Bumped on every save; an edit form that was opened at an older version is stale.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Set by each subclass; the value stored in ``kind``.
+    KIND: str = ""
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
+            models.CheckConstraint(condition=~Q(slug=""), name="entry_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["series", "character", "staff", "studio", "episode"]),
+                name="entry_kind_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "title"], name="entry_kind_title_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.EPISODE:
+            return self.specific.get_absolute_url()
+        return reverse(f"entries:{self.kind}-detail", kwargs={"slug": self.slug})
+
+    @property
+    def specific(self):
+        """This page as its own kind (a ``Series``, ``Character``...)."""
+        if self.KIND:
+            return self
+        # Each kind's parent link is named ``as_<kind>`` (``Entry.as_series``...).
+        return getattr(self, f"as_{self.kind}")
+
+    def save(self, *args, **kwargs):
+        if self.KIND:
+            self.kind = self.KIND
+        if not self.slug:
+            self.slug = self.make_slug()
+        self.body_html = markup.render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def make_slug(self) -> str:
+        siblings = Entry.objects.filter(kind=self.kind or self.KIND).exclude(pk=self.pk)
+        return unique_slug(
+            slugify_title(self.slug_source()), lambda slug: siblings.filter(slug=slug).exists()
+        )
+
+    def slug_source(self) -> str:
+        return self.title or self.native_title
+
+
+class Alias(models.Model):
+    """Another name of an entry: English, romaji, native, former names."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=255)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    is_former = models.BooleanField(_("former name"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="unique_alias_per_entry"),
+            models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["name"], name="alias_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Kinds ----------------------------------------------------------------------------
+
+
+class SeriesQuerySet(EntryQuerySet):
+    def for_page(self):
+        """Everything a series page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "tags",
+            "aliases",
+            models.Prefetch("studio_roles", queryset=SeriesStudio.objects.select_related("studio")),
+            models.Prefetch("staff_credits", queryset=StaffCredit.objects.select_related("staff")),
+            models.Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("character").prefetch_related(
+                    models.Prefetch(
+                        "character__voice_credits",
+                        queryset=VoiceCredit.objects.select_related("actor"),
+                    )
+                ),
+            ),
+            models.Prefetch("episodes", queryset=Episode.objects.order_by("number")),
+            models.Prefetch(
+                "relations_from", queryset=SeriesRelation.objects.select_related("target")
+            ),
+            models.Prefetch(
+                "relations_to", queryset=SeriesRelation.objects.select_related("source")
+            ),
+            models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
+        )
+
+    def for_cards(self):
+        return self.prefetch_related("tags")
+
+
+class Series(Entry):
+    """An anime work: a TV series, a film, an OVA..."""
+
+    entry_ptr = models.OneToOneField(
+        Entry,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_series",
+    )
+
+    class Format(models.TextChoices):
+        TV = "tv", _("TV")
+        MOVIE = "movie", _("Movie")
+        OVA = "ova", _("OVA")
+        ONA = "ona", _("ONA")
+        SPECIAL = "special", _("Special")
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        AIRING = "airing", _("Airing")
+        FINISHED = "finished", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Season(models.TextChoices):
+        WINTER = "winter", _("Winter")
+        SPRING = "spring", _("Spring")
+        SUMMER = "summer", _("Summer")
+        FALL = "fall", _("Fall")
+
+    class Origin(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        MANGA = "manga", _("Manga")
+        LIGHT_NOVEL = "light_novel", _("Light novel")
+        NOVEL = "novel", _("Novel")
+        GAME = "game", _("Video game")
+        OTHER = "other", _("Other")
+
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.TV)
+    status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    source = models.CharField(
+        _("source material"), max_length=16, choices=Origin.choices, blank=True
+    )
+    season = models.CharField(max_length=8, choices=Season.choices, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    episode_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Planned or aired episodes, when known.")
+    )
+    premiere = models.CharField(
+        _("premiere venue"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where it was first shown, for example a festival or a streaming service."),
+    )
+    official_site = models.URLField(blank=True)
+    mal_id = models.PositiveIntegerField("MyAnimeList id", null=True, blank=True)
+    anidb_id = models.PositiveIntegerField("AniDB id", null=True, blank=True)
+    anilist_id = models.PositiveIntegerField("AniList id", null=True, blank=True)
+    studios = models.ManyToManyField(
+        "Studio", through="SeriesStudio", related_name="works", blank=True
+    )
+    related_series = models.ManyToManyField(
+        "self", through="SeriesRelation", symmetrical=False, blank=True
+    )
+
+    objects = SeriesQuerySet.as_manager()
+
+    KIND = Entry.Kind.SERIES
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="series_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
+                name="series_year_plausible",
+            ),
+            models.UniqueConstraint(
+                fields=["mal_id"], condition=Q(mal_id__isnull=False), name="unique_series_mal_id"
+            ),
+            models.UniqueConstraint(
+                fields=["anidb_id"],
+                condition=Q(anidb_id__isnull=False),
+                name="unique_series_anidb_id",
+            ),
+            models.UniqueConstraint(
+                fields=["anilist_id"],
+                condition=Q(anilist_id__isnull=False),
+                name="unique_series_anilist_id",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("entries:series-detail", kwargs={"slug": self.slug})
+
+    @property
+    def external_links(self) -> list[tuple[str, str]]:
+        """(site name, URL) for every external database id that is set."""
+        links = []
+        if self.mal_id:
+            links.append(("MyAnimeList", f"https://myanimelist.net/anime/{self.mal_id}"))
+        if self.anidb_id:
+            links.append(("AniDB", f"https://anidb.net/anime/{self.anidb_id}"))
+        if self.anilist_id:
+            links.append(("AniList", f"https://anilist.co/anime/{self.anilist_id}"))
+        return links
+
+
+class StaffQuerySet(EntryQuerySet):
+    def for_page(self):
+        return self.prefetch_related(
+            "tags",
+            "aliases",
+            models.Prefetch(
+                "credits",
+                queryset=StaffCredit.objects.select_related("series").order_by(
+                    F("series__year").asc(nulls_last=True), "series__title", "role"
+                ),
+            ),
+            models.Prefetch(
+                "voice_roles",
+                queryset=VoiceCredit.objects.select_related("character").order_by(
+                    "character__title"
+                ),
+            ),
+            models.Prefetch("memberships", queryset=StudioMember.objects.select_related("studio")),
+        )
+
+    def for_cards(self):
+        return self.prefetch_related("tags")
+
+
+class Staff(Entry):
+    """A person: director, writer, designer, voice actor..."""
+
+    entry_ptr = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_staff"
+    )
+    occupations = models.CharField(
+        max_length=255, blank=True, help_text=_("Comma-separated, for example: director, writer.")
+    )
+    birth_date = models.DateField(null=True, blank=True)
+
+    objects = StaffQuerySet.as_manager()
+
+    KIND = Entry.Kind.STAFF
+
+    class Meta:
+        verbose_name = "staff member"
+        verbose_name_plural = "staff"
+        ordering = ["title"]
+
+    def get_absolute_url(self):
+        return reverse("entries:staff-detail", kwargs={"slug": self.slug})
+
+    @property
+    def occupation_list(self) -> list[str]:
+        return [item.strip() for item in self.occupations.split(",") if item.strip()]
+
+
+class StudioQuerySet(EntryQuerySet):
+    def for_page(self):
+        return self.select_related("predecessor", "parent").prefetch_related(
+            "tags",
+            "aliases",
+            models.Prefetch(
+                "series_roles",
+                queryset=SeriesStudio.objects.select_related("series").order_by(
+                    F("series__year").asc(nulls_last=True), "series__title"
+                ),
+            ),
+            models.Prefetch("members", queryset=StudioMember.objects.select_related("person")),
+            "successors",
+            "subsidiaries",
+        )
+
+    def for_cards(self):
+        return self.prefetch_related("tags")
+
+
+class Studio(Entry):
+    """An animation studio or production company."""
+
+    entry_ptr = models.OneToOneField(
+        Entry,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_studio",
+    )
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    headquarters = models.CharField(max_length=255, blank=True)
+    website = models.URLField(blank=True)
+    predecessor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        help_text=_("The studio this one grew out of, for example through its founders."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+        verbose_name=_("parent company"),
+    )
+
+    objects = StudioQuerySet.as_manager()
+
+    KIND = Entry.Kind.STUDIO
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=1900, founded_year__lte=2100),
+                name="studio_founded_year_plausible",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("entries:studio-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.pk and (self.predecessor_id == self.pk or self.parent_id == self.pk):
+            raise ValidationError(_("A studio cannot be its own predecessor or parent."))
+
+
+class CharacterQuerySet(EntryQuerySet):
+    def for_page(self):
+        return self.prefetch_related(
+            "tags",
+            "aliases",
+            models.Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("series").order_by(
+                    F("series__year").asc(nulls_last=True), "series__title"
+                ),
+            ),
+            models.Prefetch(
+                "voice_credits",
+                queryset=VoiceCredit.objects.select_related("actor").order_by("language"),
+            ),
+        )
+
+    def for_cards(self):
+        return self.prefetch_related("tags")
+
+
+class Character(Entry):
+    """A character of one or more series."""
+
+    entry_ptr = models.OneToOneField(
+        Entry,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_character",
+    )
+    objects = CharacterQuerySet.as_manager()
+
+    KIND = Entry.Kind.CHARACTER
+
+    class Meta:
+        ordering = ["title"]
+
+    def get_absolute_url(self):
+        return reverse("entries:character-detail", kwargs={"slug": self.slug})
+
+
+class EpisodeQuerySet(EntryQuerySet):
+    def for_page(self):
+        return self.select_related("series").prefetch_related("tags", "aliases")
+
+
+class Episode(Entry):
+    """One episode of a series; its synopsis is the entry body."""
+
+    entry_ptr = models.OneToOneField(
+        Entry,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_episode",
+    )
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveSmallIntegerField()
+    air_date = models.DateField(null=True, blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    KIND = Entry.Kind.EPISODE
+
+    class Meta:
+        ordering = ["series", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"], name="unique_episode_number_per_series"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="episode_number_positive"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse(
+            "entries:episode-detail", kwargs={"slug": self.series.slug, "number": self.number}
+        )
+
+    def slug_source(self) -> str:
+        # Episode titles repeat across series ("Episode 1"); the series keeps slugs apart.
+        series_slug = self.series.slug if self.series_id else ""
+        return f"{series_slug} {self.number} {self.title}"
+
+
+# --- Relations --------------------------------------------------------------------------
+
+
+class SeriesStudio(models.Model):
+    """A studio's role on a series."""
+
+    class Role(models.TextChoices):
+        ANIMATION = "animation", _("Animation")
+        CO_ANIMATION = "co_animation", _("Co-animation")
+        PRODUCTION = "production", _("Production")
+        ASSISTANCE = "assistance", _("Animation assistance")
+        DISTRIBUTION = "distribution", _("Distribution")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="studio_roles")
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="series_roles")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANIMATION)
+
+    class Meta:
+        ordering = ["role", "studio__title"]
+        verbose_name = "studio credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "studio", "role"], name="unique_studio_role_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.studio} ({self.get_role_display()}) on {self.series}"
+
+
+class StaffCredit(models.Model):
+    """A person's role on a series. A person with several roles has one row per role."""
+
+    class Role(models.TextChoices):
+        ORIGINAL_CREATOR = "original_creator", _("Original creator")
+        DIRECTOR = "director", _("Director")
+        SUPERVISING_DIRECTOR = "supervising_director", _("Supervising director")
+        SERIES_COMPOSITION = "series_composition", _("Series composition")
+        SCRIPT = "script", _("Script")
+        STORYBOARD = "storyboard", _("Storyboard")
+        CHARACTER_DESIGN = "character_design", _("Character design")
+        MECHANICAL_DESIGN = "mechanical_design", _("Mechanical design")
+        ANIMATION_DIRECTOR = "animation_director", _("Animation director")
+        ART_DIRECTOR = "art_director", _("Art director")
+        SOUND_DIRECTOR = "sound_director", _("Sound director")
+        MUSIC = "music", _("Music")
+        PRODUCER = "producer", _("Producer")
+        OTHER = "other", _("Other")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="staff_credits")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    note = models.CharField(
+        max_length=255, blank=True, help_text=_("For example the episodes, or the exact title.")
+    )
+
+    class Meta:
+        ordering = ["role", "staff__title"]
+        verbose_name = "staff credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "staff", "role"], name="unique_staff_role_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff}: {self.get_role_display()} on {self.series}"
+
+
+class Appearance(models.Model):
+    """A character's role in a series."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("Main")
+        SUPPORTING = "supporting", _("Supporting")
+        BACKGROUND = "background", _("Background")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="appearances")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="appearances")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MAIN)
+
+    class Meta:
+        # "main" < "supporting" < "background" is not alphabetical; order by title
+        # here and let pages group by role.
+        ordering = ["character__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "character"], name="unique_character_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.character} ({self.get_role_display()}) in {self.series}"
+
+
+class VoiceCredit(models.Model):
+    """Who voices a character, in one language."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="voice_credits")
+    actor = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="voice_roles")
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.JAPANESE)
+
+    class Meta:
+        ordering = ["language", "actor__title"]
+        verbose_name = "voice actor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "actor", "language"], name="unique_voice_credit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} voices {self.character} ({self.get_language_display()})"
+
+
+class SeriesRelation(models.Model):
+    """A directed relation: ``source`` has ``target`` as its sequel, prequel..."""
+
+    class Type(models.TextChoices):
+        SEQUEL = "sequel", _("Sequel")
+        PREQUEL = "prequel", _("Prequel")
+        SIDE_STORY = "side_story", _("Side story")
+        SPIN_OFF = "spin_off", _("Spin-off")
+        ALTERNATIVE = "alternative", _("Alternative version")
+        SUMMARY = "summary", _("Summary")
+        PARENT_STORY = "parent_story", _("Parent story")
+        OTHER = "other", _("Other")
+
+    source = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_from")
+    target = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_to")
+    type = models.CharField(max_length=16, choices=Type.choices)
+
+    class Meta:
+        ordering = ["type", "target__title"]
+        verbose_name = "related series"
+        verbose_name_plural = "related series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "type"], name="unique_series_relation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="series_relation_not_to_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} is a {self.get_type_display().lower()} of {self.source}"
+
+
+class StudioMember(models.Model):
+    """A person's position at a studio: founder, president..."""
+
+    class Position(models.TextChoices):
+        FOUNDER = "founder", _("Founder")
+        PRESIDENT = "president", _("President")
+        EXECUTIVE = "executive", _("Executive")
+        STAFF = "staff", _("Staff member")
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="memberships")
+    position = models.CharField(max_length=16, choices=Position.choices)
+
+    class Meta:
+        ordering = ["position", "person__title"]
+        verbose_name = "studio member"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "person", "position"], name="unique_studio_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}, {self.get_position_display().lower()} of {self.studio}"
+
+
+class StreamingPlatform(models.Model):
+    """A service a series streams on (Crunchyroll, Netflix...)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="unique_streaming_platform_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Streaming(models.Model):
+    """A series on a streaming platform, with its page there when known."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="streaming")
+    platform = models.ForeignKey(
+        StreamingPlatform, on_delete=models.CASCADE, related_name="listings"
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["platform__name"]
+        verbose_name = "streaming platform"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "platform"], name="unique_streaming_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.series} on {self.platform}"
