@@ -1,0 +1,75 @@
+# Fandex: `make run` serves the demo, `make test` runs every test.
+# DATABASE_URL (postgres://user@host:port/name) switches both to PostgreSQL.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EDITOR_NAME ?= editor
+
+.PHONY: help setup setup-test run demo editor test test-postgres lint format browser-deps bench clean
+
+help:
+	@echo "make run            set up everything and serve the demo at http://$(HOST):$(PORT)/"
+	@echo "make editor         create an editor login for the admin (prompts for a password)"
+	@echo "make test           set up and run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make test-postgres  the same on the local PostgreSQL"
+	@echo "make lint           ruff and the migrations check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp files re-run pip only when a requirements file changed.
+$(VENV)/.runtime-deps: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.runtime-deps
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py loaddemo
+
+setup-test: $(VENV)/.test-deps browser-deps
+
+run: setup
+	@echo "Fandex is at http://$(HOST):$(PORT)/ ; 'make editor' creates an admin login."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: setup
+
+editor: $(VENV)/.runtime-deps
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createeditor $(EDITOR_NAME)
+
+# Browser journeys drive Debian's Chromium; install it when we can (root),
+# otherwise say how.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+	  fi; }
+
+test: setup-test
+	$(BIN)/python -m pytest
+
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fandex} $(MAKE) test
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.test-deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts
