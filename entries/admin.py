@@ -1,0 +1,390 @@
+"""The editors' workspace: one admin per kind of entry.
+
+Each kind gets its own ``ModelAdmin`` (the bare ``Entry`` has none: a page is
+always edited as its kind). The facts about relations (a studio's role, a
+person's credits, a character's voice actors...) are edited as inlines on
+either side of the relation, and every link to another entry is an
+autocomplete, because a select listing every page in the encyclopedia does not
+scale.
+
+Changelists show what they need from a fixed number of queries: ``get_queryset``
+prefetches tags and the related rows each list shows, and tests pin the count.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from .models import (
+    Alias,
+    Appearance,
+    Character,
+    Entry,
+    Episode,
+    Series,
+    SeriesRelation,
+    SeriesStudio,
+    Staff,
+    StaffCredit,
+    Streaming,
+    StreamingPlatform,
+    Studio,
+    StudioMember,
+    VoiceCredit,
+)
+
+# --- Forms -----------------------------------------------------------------------------
+
+
+class EntryAdminForm(forms.ModelForm):
+    """Checks the slug of a kind of entry before ``Entry.save()`` fills it in.
+
+    The model's constraints on the slug (one per kind, never empty) cannot be
+    checked by the model form as they stand: ``kind`` is not a form field, so
+    Django skips ``unique_slug_per_kind``, and an empty slug, which the editor
+    may leave for ``save()`` to make from the title, would fail
+    ``entry_slug_not_empty``.
+    """
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        model = self._meta.model
+        taken = Entry.objects.filter(kind=model.KIND, slug=slug).exclude(pk=self.instance.pk)
+        if slug and taken.exists():
+            raise ValidationError(
+                _("Another %(kind)s already has this slug; choose another or leave it empty."),
+                code="unique_slug_per_kind",
+                params={"kind": model._meta.verbose_name},
+            )
+        return slug
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        # Nothing to check yet: save() makes a unique, non-empty slug from the title.
+        if not self.cleaned_data.get("slug"):
+            exclude.add("slug")
+        return exclude
+
+
+class EpisodeAdminForm(EntryAdminForm):
+    # The database refuses 0 (episode_number_positive); say why in words instead.
+    number = forms.IntegerField(min_value=1, max_value=32767)
+
+
+# A bare "example.com" typed into a URL field becomes https://, which Django 6 makes the
+# default; saying so now also keeps Django 5's deprecation warning out of the logs.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+# --- Inlines ----------------------------------------------------------------------------
+
+
+class AliasInline(admin.TabularInline):
+    # Alias points at Entry, the parent of every kind; Django finds that foreign
+    # key from a multi-table subclass too.
+    model = Alias
+    fields = ["name", "language", "is_former"]
+    extra = 0
+
+
+class SeriesStudioInline(admin.TabularInline):
+    model = SeriesStudio
+    fields = ["studio", "role"]
+    autocomplete_fields = ["studio"]
+    extra = 0
+    verbose_name = _("studio")
+    verbose_name_plural = _("studios")
+
+
+class StudioWorkInline(admin.TabularInline):
+    model = SeriesStudio
+    fields = ["series", "role"]
+    autocomplete_fields = ["series"]
+    extra = 0
+    verbose_name = _("work")
+    verbose_name_plural = _("works")
+
+
+class StaffCreditInline(admin.TabularInline):
+    model = StaffCredit
+    fields = ["staff", "role", "note"]
+    autocomplete_fields = ["staff"]
+    extra = 0
+
+
+class StaffCreditOnStaffInline(admin.TabularInline):
+    model = StaffCredit
+    fields = ["series", "role", "note"]
+    autocomplete_fields = ["series"]
+    extra = 0
+    verbose_name = _("credit")
+    verbose_name_plural = _("credits")
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    fields = ["character", "role"]
+    autocomplete_fields = ["character"]
+    extra = 0
+    verbose_name = _("character")
+    verbose_name_plural = _("characters")
+
+
+class AppearanceOnCharacterInline(admin.TabularInline):
+    model = Appearance
+    fields = ["series", "role"]
+    autocomplete_fields = ["series"]
+    extra = 0
+
+
+class EpisodeInline(admin.TabularInline):
+    """A quick list of episodes; synopsis, tags and aliases are on each episode's own form."""
+
+    model = Episode
+    fk_name = "series"
+    form = EpisodeAdminForm
+    fields = ["number", "title", "air_date", "runtime_minutes"]
+    ordering = ["number"]
+    show_change_link = True
+    extra = 0
+
+
+class SeriesRelationForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # The inline's foreign key is left out of the model's own checks, so
+        # series_relation_not_to_itself would only fail on save, as a server error.
+        target = cleaned_data.get("target")
+        if target is not None and target.pk == self.instance.source_id:
+            self.add_error("target", _("A series cannot be related to itself."))
+        return cleaned_data
+
+
+class SeriesRelationInline(admin.TabularInline):
+    model = SeriesRelation
+    fk_name = "source"
+    form = SeriesRelationForm
+    fields = ["type", "target"]
+    autocomplete_fields = ["target"]
+    extra = 0
+
+
+class StreamingInline(admin.TabularInline):
+    model = Streaming
+    fields = ["platform", "url"]
+    autocomplete_fields = ["platform"]
+    formfield_overrides = HTTPS_URLS
+    extra = 0
+
+
+class VoiceCreditInline(admin.TabularInline):
+    model = VoiceCredit
+    fk_name = "character"
+    fields = ["actor", "language"]
+    autocomplete_fields = ["actor"]
+    extra = 0
+
+
+class VoiceRoleInline(admin.TabularInline):
+    model = VoiceCredit
+    fk_name = "actor"
+    fields = ["character", "language"]
+    autocomplete_fields = ["character"]
+    extra = 0
+    verbose_name = _("voice role")
+    verbose_name_plural = _("voice roles")
+
+
+class StudioMemberInline(admin.TabularInline):
+    model = StudioMember
+    fields = ["person", "position"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = StudioMember
+    fk_name = "person"
+    fields = ["studio", "position"]
+    autocomplete_fields = ["studio"]
+    extra = 0
+    verbose_name = _("studio position")
+    verbose_name_plural = _("studio positions")
+
+
+# --- Kinds of entry -----------------------------------------------------------------------
+
+# Every kind's form starts with its names and ends with the page text; the kind's
+# own facts go in between.
+NAMES = (None, {"fields": ["title", "native_title", "slug"]})
+PAGE = (_("Page"), {"fields": ["summary", "body", "image", "tags"]})
+RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
+
+
+class EntryAdmin(admin.ModelAdmin):
+    """What every kind of entry shares: names, aliases, tags, search."""
+
+    form = EntryAdminForm
+    formfield_overrides = {
+        **HTTPS_URLS,
+        # As wide as the other text fields: a page often has half a dozen tags.
+        TaggableManager: {"widget": TagWidget(attrs={"class": "vTextField"})},
+    }
+    list_display = ["title", "tag_list", "updated_at"]
+    # Only the tags this kind uses, not every tag in the encyclopedia.
+    list_filter = [("tags", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "native_title", "aliases__name", "slug"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [NAMES, PAGE, RECORD]
+    inlines = [AliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        # From the prefetch in get_queryset: tags.names() would query once per row.
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+
+@admin.register(Series)
+class SeriesAdmin(EntryAdmin):
+    list_display = ["title", "format", "status", "season", "year", "tag_list", "updated_at"]
+    list_filter = ["format", "status", "season", "year", "source", *EntryAdmin.list_filter]
+    fieldsets = [
+        NAMES,
+        (
+            _("Release"),
+            {
+                "fields": [
+                    ("format", "source"),
+                    "status",
+                    ("season", "year"),
+                    ("start_date", "end_date"),
+                    "episode_count",
+                    "premiere",
+                    "official_site",
+                ]
+            },
+        ),
+        PAGE,
+        (_("External databases"), {"fields": [("mal_id", "anidb_id", "anilist_id")]}),
+        RECORD,
+    ]
+    inlines = [
+        AliasInline,
+        SeriesStudioInline,
+        StaffCreditInline,
+        AppearanceInline,
+        EpisodeInline,
+        SeriesRelationInline,
+        StreamingInline,
+    ]
+    # The form is long with its inlines: save buttons at the top too.
+    save_on_top = True
+
+
+@admin.register(Character)
+class CharacterAdmin(EntryAdmin):
+    list_display = ["title", "native_title", "appears_in", "tag_list", "updated_at"]
+    inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("appearances", queryset=Appearance.objects.select_related("series"))
+            )
+        )
+
+    @admin.display(description=_("appears in"))
+    def appears_in(self, obj):
+        return ", ".join(appearance.series.title for appearance in obj.appearances.all())
+
+
+@admin.register(Staff)
+class StaffAdmin(EntryAdmin):
+    list_display = ["title", "native_title", "occupations", "birth_date", "tag_list", "updated_at"]
+    fieldsets = [
+        NAMES,
+        (_("Person"), {"fields": ["occupations", "birth_date"]}),
+        PAGE,
+        RECORD,
+    ]
+    inlines = [AliasInline, StaffCreditOnStaffInline, VoiceRoleInline, MembershipInline]
+
+
+@admin.register(Studio)
+class StudioAdmin(EntryAdmin):
+    list_display = ["title", "founded_year", "predecessor", "parent", "tag_list", "updated_at"]
+    list_select_related = ["predecessor", "parent"]
+    autocomplete_fields = ["predecessor", "parent"]
+    fieldsets = [
+        NAMES,
+        (
+            _("Company"),
+            {"fields": ["founded_year", "headquarters", "website", "predecessor", "parent"]},
+        ),
+        PAGE,
+        RECORD,
+    ]
+    inlines = [AliasInline, StudioWorkInline, StudioMemberInline]
+
+
+@admin.register(Episode)
+class EpisodeAdmin(EntryAdmin):
+    form = EpisodeAdminForm
+    list_display = ["title", "series", "number", "air_date", "tag_list", "updated_at"]
+    list_select_related = ["series"]
+    # Only series that have episodes, not every series in the encyclopedia.
+    list_filter = [("series", admin.RelatedOnlyFieldListFilter), *EntryAdmin.list_filter]
+    search_fields = [*EntryAdmin.search_fields, "series__title"]
+    autocomplete_fields = ["series"]
+    fieldsets = [
+        (None, {"fields": ["series", "number", "title", "native_title", "slug"]}),
+        (_("Broadcast"), {"fields": ["air_date", "runtime_minutes"]}),
+        PAGE,
+        RECORD,
+    ]
+
+
+# --- Other models --------------------------------------------------------------------------
+
+
+@admin.register(StreamingPlatform)
+class StreamingPlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = HTTPS_URLS
+
+
+# taggit registers its own Tag admin; keep its merge action but replace its inline,
+# which edits raw (content type, object id) pairs that mean nothing to an editor and
+# queries once per tagged item. Entries are tagged on their own forms.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    inlines = []
+    list_display = ["name", "slug", "uses"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(uses=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("uses"), ordering="uses")
+    def uses(self, obj):
+        return obj.uses
+
+    def view_on_site(self, obj):
+        return reverse("entries:tag-detail", kwargs={"slug": obj.slug})
