@@ -10,8 +10,11 @@ character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
 ``StudioMember`` (founders, presidents).
 """
 
+from collections import defaultdict
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -36,20 +39,86 @@ class Language(models.TextChoices):
     OTHER = "und", _("Other")
 
 
+def _prefetch_tags_of_every_kind(entries: list["Entry"]) -> None:
+    """Fill ``entry.tags`` of entries of any kind from one query, as a prefetch would.
+
+    taggit files a tag under the content type of the instance it was added to
+    (``Series``, ``Character``...), so ``Entry.objects.prefetch_related("tags")``,
+    which looks under ``Entry``, finds none. This reads the tagged items of every
+    kind at once and stores them where ``prefetch_related`` would, so templates
+    use ``entry.tags.all`` on any card without a query.
+    """
+    from taggit.models import TaggedItem
+
+    if not entries:
+        return
+    kinds = [Entry, *(model for model in Entry.__subclasses__() if model.KIND)]
+    items = (
+        TaggedItem.objects.filter(
+            object_id__in={entry.pk for entry in entries},
+            content_type__app_label=Entry._meta.app_label,
+            content_type__model__in=[model._meta.model_name for model in kinds],
+        )
+        .select_related("tag")
+        .order_by("pk")
+    )
+    tags_by_entry = defaultdict(list)
+    for item in items:
+        tags_by_entry[item.object_id].append(item.tag)
+    for entry in entries:
+        # The same bookkeeping as django.db.models.query.prefetch_one_level.
+        tags = entry.tags.get_queryset()
+        tags._result_cache = tags_by_entry[entry.pk]
+        tags._prefetch_done = True
+        entry.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = tags
+
+
+class _CardIterable(ModelIterable):
+    """Entries of any kind, with their tags (see ``EntryQuerySet.for_cards``)."""
+
+    def __iter__(self):
+        entries = list(super().__iter__())
+        _prefetch_tags_of_every_kind(entries)
+        yield from entries
+
+
 class EntryQuerySet(models.QuerySet):
     def with_urls(self):
         """Rows whose ``get_absolute_url`` needs no further query (episodes need their series)."""
         return self.select_related("as_episode__series")
 
     def for_cards(self):
-        """What a card in a list shows: title, kind, summary, image, tags and URL."""
-        return self.with_urls().prefetch_related("tags")
+        """What a card in a list shows: title, kind, summary, image, tags and URL.
+
+        Works on entries of mixed kinds: their tags come in one extra query
+        whatever the number of rows (see ``_prefetch_tags_of_every_kind``).
+        """
+        cards = self.with_urls()
+        cards._iterable_class = _CardIterable
+        return cards
 
     def recently_updated(self):
         return self.order_by("-updated_at", "-pk")
 
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
+
+    def named(self, name: str, *, kind: str = ""):
+        """Entries called ``name`` (title, native title or alias; any letter case)."""
+        entries = self.filter(
+            Q(title__iexact=name)
+            | Q(native_title__iexact=name)
+            | Q(pk__in=Alias.objects.filter(name__iexact=name).values("entry_id"))
+        )
+        return entries.of_kind(kind) if kind else entries
+
+    def similar_to(self, name: str):
+        """Entries whose title, native title or an alias contains ``name``."""
+        return self.filter(
+            Q(title__icontains=name)
+            | Q(native_title__icontains=name)
+            | Q(pk__in=Alias.objects.filter(name__icontains=name).values("entry_id"))
+        )
 
 
 class Entry(models.Model):
@@ -192,6 +261,37 @@ class SeriesQuerySet(EntryQuerySet):
     def for_cards(self):
         return self.prefetch_related("tags")
 
+    def for_list(self, *, tag: str = "", year: int | None = None, query: str = ""):
+        """The series index: cards, narrowed by a tag slug, a year and words of a name."""
+        series = self.for_cards()
+        if tag:
+            series = series.filter(tags__slug=tag)
+        if year is not None:
+            series = series.filter(year=year)
+        if query:
+            series = series.filter(
+                Q(title__icontains=query)
+                | Q(native_title__icontains=query)
+                | Q(pk__in=Alias.objects.filter(name__icontains=query).values("entry_id"))
+            )
+        return series
+
+    def featured(self):
+        """What the home page shows first: airing series, then the newest."""
+        airing_first = Case(When(status=Series.Status.AIRING, then=Value(0)), default=Value(1))
+        return self.for_cards().order_by(
+            airing_first, F("year").desc(nulls_last=True), "-updated_at", "-pk"
+        )
+
+    def years(self):
+        """The distinct years of these series, newest first."""
+        return (
+            self.filter(year__isnull=False)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+
 
 class Series(Entry):
     """An anime work: a TV series, a film, an OVA..."""
@@ -296,6 +396,20 @@ class Series(Entry):
     def get_absolute_url(self):
         return reverse("entries:series-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # The same rules as series_ends_after_start and series_year_plausible, with
+        # a message an editor understands and attached to the field to fix.
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.year is not None and not 1900 <= self.year <= 2100:
+            errors["year"] = _("Enter a year between 1900 and 2100.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def external_links(self) -> list[tuple[str, str]]:
         """(site name, URL) for every external database id that is set."""
@@ -322,9 +436,16 @@ class StaffQuerySet(EntryQuerySet):
             ),
             models.Prefetch(
                 "voice_roles",
-                queryset=VoiceCredit.objects.select_related("character").order_by(
-                    "character__title"
-                ),
+                queryset=VoiceCredit.objects.select_related("character")
+                .prefetch_related(
+                    models.Prefetch(
+                        "character__appearances",
+                        queryset=Appearance.objects.select_related("series").order_by(
+                            F("series__year").asc(nulls_last=True), "series__title"
+                        ),
+                    )
+                )
+                .order_by("character__title", "language"),
             ),
             models.Prefetch("memberships", queryset=StudioMember.objects.select_related("studio")),
         )

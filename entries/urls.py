@@ -16,14 +16,13 @@ urlpatterns = [
         name="episode-detail",
     ),
     path("characters/", views.CharacterListView.as_view(), name="character-list"),
-    path(
-        "characters/<slug:slug>/", views.CharacterDetailView.as_view(), name="character-detail"
-    ),
+    path("characters/<slug:slug>/", views.CharacterDetailView.as_view(), name="character-detail"),
     path("staff/", views.StaffListView.as_view(), name="staff-list"),
     path("staff/<slug:slug>/", views.StaffDetailView.as_view(), name="staff-detail"),
     path("studios/", views.StudioListView.as_view(), name="studio-list"),
     path("studios/<slug:slug>/", views.StudioDetailView.as_view(), name="studio-detail"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    # taggit keeps Unicode in tag slugs ("ロボット"), which the slug converter refuses.
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
 ]

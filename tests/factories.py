@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib.auth.models import Group, User
+from django.utils.text import slugify
 
 from entries.editors import EDITORS_GROUP
 from entries.models import (
@@ -15,6 +16,7 @@ from entries.models import (
     SeriesStudio,
     Staff,
     StaffCredit,
+    StreamingPlatform,
     Studio,
     StudioMember,
     VoiceCredit,
@@ -99,6 +101,12 @@ def member(studio: Studio, person: Staff, position: str = StudioMember.Position.
 
 def alias(entry, name: str, language: str = "en") -> Alias:
     return Alias.objects.create(entry=entry, name=name, language=language)
+
+
+def make_platform(**fields) -> StreamingPlatform:
+    fields.setdefault("name", f"Platform {_n()}")
+    fields.setdefault("slug", slugify(fields["name"]))
+    return StreamingPlatform.objects.create(**fields)
 
 
 def make_editor(username: str = "editor", password: str = "correct-horse-battery") -> User:

@@ -1,0 +1,240 @@
+"""What the public pages show, shaped from rows the views have already fetched.
+
+Queryset methods on the models decide what to fetch (``for_page``, ``for_cards``);
+the helpers here group and word those rows for a template, in Python, without a
+query of their own unless their docstring says so. Tags are taggit's model, so
+their read helpers live here rather than on a queryset of ours.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import (
+    Appearance,
+    Entry,
+    Episode,
+    Series,
+    SeriesRelation,
+    SeriesStudio,
+    Staff,
+    StaffCredit,
+)
+
+# --- Tags -------------------------------------------------------------------------------
+
+
+def tags_with_counts(*, order: str = "name"):
+    """Tags used by at least one entry, each with ``count``; one query.
+
+    ``order`` is ``"name"`` or ``"count"`` (most used first).
+    """
+    tags = (
+        Tag.objects.exclude(slug="")
+        .annotate(count=Count("entry", distinct=True))
+        .filter(count__gt=0)
+    )
+    if order == "count":
+        return tags.order_by("-count", "name")
+    return tags.order_by("name")
+
+
+def popular_tags(*, limit: int = 20) -> list[Tag]:
+    """The most used tags, by number of tagged entries; one query."""
+    return list(tags_with_counts(order="count")[:limit])
+
+
+def tags_of_kind(model: type[Entry]) -> list[Tag]:
+    """Tags used by entries of one kind (``Series``...), with ``count``; one query."""
+    kind_filter = Q(entry__kind=model.KIND)
+    return list(
+        Tag.objects.exclude(slug="")
+        .annotate(count=Count("entry", filter=kind_filter, distinct=True))
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
+# --- Entries of mixed kinds ---------------------------------------------------------------
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str  # plural: "Characters"
+    singular: str  # "character"
+    entries: list[Entry] = field(default_factory=list)
+
+
+# The order a reader expects: the works first, the single episodes last.
+KIND_ORDER = [
+    Entry.Kind.SERIES,
+    Entry.Kind.CHARACTER,
+    Entry.Kind.STAFF,
+    Entry.Kind.STUDIO,
+    Entry.Kind.EPISODE,
+]
+
+
+def group_by_kind(entries: Iterable[Entry]) -> list[KindGroup]:
+    """Entries in one section per kind (Series, Characters, Staff, Studios, Episodes)."""
+    options = {model.KIND: model._meta for model in Entry.__subclasses__()}
+    groups = {
+        kind: KindGroup(
+            kind=kind,
+            label=capfirst(options[kind].verbose_name_plural),
+            singular=options[kind].verbose_name,
+        )
+        for kind in KIND_ORDER
+    }
+    for entry in entries:
+        groups[entry.kind].entries.append(entry)
+    return [group for group in groups.values() if group.entries]
+
+
+# --- Series pages -------------------------------------------------------------------------
+
+
+@dataclass
+class PersonCredits:
+    """One person on a series page, with every role they had on it."""
+
+    person: Staff
+    roles: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _role_rank(choices) -> dict[str, int]:
+    return {value: rank for rank, value in enumerate(choices.values)}
+
+
+def credits_by_person(credits: Iterable[StaffCredit]) -> list[PersonCredits]:
+    """A series' staff, each person once, ordered by their most prominent role.
+
+    Roles follow the order of ``StaffCredit.Role`` (original creator, director...).
+    """
+    rank = _role_rank(StaffCredit.Role)
+    credits = sorted(credits, key=lambda credit: (rank.get(credit.role, len(rank)), credit.pk))
+    people: dict[int, PersonCredits] = {}
+    for credit in credits:
+        person = people.setdefault(credit.staff_id, PersonCredits(person=credit.staff))
+        person.roles.append(credit.get_role_display())
+        if credit.note:
+            person.notes.append(credit.note)
+    return list(people.values())
+
+
+@dataclass
+class CastGroup:
+    role: str
+    label: str
+    appearances: list[Appearance] = field(default_factory=list)
+
+
+def cast_by_role(appearances: Iterable[Appearance]) -> list[CastGroup]:
+    """A series' characters in sections: main, supporting, background."""
+    labels = {
+        Appearance.Role.MAIN: _("Main characters"),
+        Appearance.Role.SUPPORTING: _("Supporting characters"),
+        Appearance.Role.BACKGROUND: _("Background characters"),
+    }
+    groups = {role: CastGroup(role=role, label=labels[role]) for role in Appearance.Role.values}
+    for appearance in appearances:
+        groups[appearance.role].appearances.append(appearance)
+    return [group for group in groups.values() if group.appearances]
+
+
+# How a relation reads from its target's side: if B is a sequel of A, A is B's prequel.
+_INVERSE_RELATION = {
+    SeriesRelation.Type.SEQUEL: _("Prequel"),
+    SeriesRelation.Type.PREQUEL: _("Sequel"),
+    SeriesRelation.Type.SIDE_STORY: _("Parent story"),
+    SeriesRelation.Type.PARENT_STORY: _("Side story"),
+    SeriesRelation.Type.SPIN_OFF: _("Spun off from"),
+    SeriesRelation.Type.ALTERNATIVE: _("Alternative version"),
+    SeriesRelation.Type.SUMMARY: _("Full story"),
+    SeriesRelation.Type.OTHER: _("Other"),
+}
+# The order the labels are listed in: what came before, then after, then the rest.
+_RELATION_ORDER = [
+    "Prequel",
+    "Sequel",
+    "Parent story",
+    "Side story",
+    "Spin-off",
+    "Spun off from",
+    "Alternative version",
+    "Summary",
+    "Full story",
+    "Other",
+]
+
+
+@dataclass
+class RelatedSeries:
+    label: str
+    series: Series
+
+
+def related_series(series: Series) -> list[RelatedSeries]:
+    """Series related to ``series`` in either direction, each worded from its side.
+
+    Uses the prefetched ``relations_from`` and ``relations_to``; a relation
+    recorded both ways (A has sequel B, B has prequel A) is listed once.
+    """
+    related: dict[tuple[str, int], RelatedSeries] = {}
+    for relation in series.relations_from.all():
+        label = str(relation.get_type_display())
+        related.setdefault((label, relation.target_id), RelatedSeries(label, relation.target))
+    for relation in series.relations_to.all():
+        label = str(_INVERSE_RELATION.get(relation.type, relation.get_type_display()))
+        related.setdefault((label, relation.source_id), RelatedSeries(label, relation.source))
+
+    def reading_order(item: RelatedSeries):
+        rank = (
+            _RELATION_ORDER.index(item.label)
+            if item.label in _RELATION_ORDER
+            else len(_RELATION_ORDER)
+        )
+        return rank, item.series.title.casefold()
+
+    return sorted(related.values(), key=reading_order)
+
+
+@dataclass
+class Roles:
+    """One series (or studio) on a page, with every role on it: "Animation, Production"."""
+
+    item: Entry
+    roles: list[str] = field(default_factory=list)
+
+
+def roles_by(rows: Iterable[StaffCredit | SeriesStudio], attribute: str) -> list[Roles]:
+    """Credit rows merged per ``attribute`` (``"series"`` or ``"studio"``), in the rows' order.
+
+    A person's credits become one line per series; a series' studio credits one
+    line per studio.
+    """
+    merged: dict[int, tuple[Entry, list]] = {}
+    for row in rows:
+        key = getattr(row, f"{attribute}_id")
+        _, roles = merged.setdefault(key, (getattr(row, attribute), []))
+        rank = _role_rank(type(row).Role).get(row.role, 0)
+        roles.append((rank, row.get_role_display()))
+    # Within a line, roles keep the order of their choices (animation before production).
+    return [
+        Roles(item=item, roles=[label for _, label in sorted(roles)])
+        for item, roles in merged.values()
+    ]
+
+
+def episode_neighbours(episode: Episode) -> tuple[Episode | None, Episode | None]:
+    """The episodes before and after ``episode`` in its series; two queries."""
+    siblings = Episode.objects.filter(series_id=episode.series_id).select_related("series")
+    previous = siblings.filter(number__lt=episode.number).order_by("-number").first()
+    following = siblings.filter(number__gt=episode.number).order_by("number").first()
+    return previous, following

@@ -1,0 +1,34 @@
+"""Template fragments repeated across the public pages."""
+
+from django import template
+
+from entries.models import Entry, Episode, Series, Staff, Studio
+
+register = template.Library()
+
+
+def card_meta(entry: Entry) -> str:
+    """The short line under a card's title, from fields the card's row already has."""
+    if isinstance(entry, Series):
+        parts = [entry.get_format_display()]
+        if entry.year:
+            parts.append(str(entry.year))
+        return " · ".join(parts)
+    if isinstance(entry, Staff):
+        return ", ".join(entry.occupation_list)
+    if isinstance(entry, Studio):
+        return f"Founded {entry.founded_year}" if entry.founded_year else ""
+    if entry.kind == Entry.Kind.EPISODE:
+        # An Entry row from ``with_urls()`` carries its episode and series.
+        episode = entry if isinstance(entry, Episode) else entry.as_episode
+        return f"{episode.series.title}, episode {episode.number}"
+    return ""
+
+
+@register.inclusion_tag("includes/entry_card.html")
+def entry_card(entry: Entry, show_kind: bool = False):
+    """A card: kind label (optional), title, native title, a fact line, summary and tags.
+
+    ``entry`` must come from a ``for_cards()`` queryset, which brings the tags.
+    """
+    return {"entry": entry, "show_kind": show_kind, "meta": card_meta(entry)}

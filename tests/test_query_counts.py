@@ -1,0 +1,253 @@
+"""Every public page renders in a fixed number of queries, whatever the number of rows.
+
+Each test builds a page with 1 and with 50 related rows of every sort it shows
+(credits, characters with voice actors, episodes, tags, tagged entries...) and
+pins the same exact count for both. A count that grows with the rows means a
+query in a loop, usually a template reaching for something the view did not
+fetch. The first request warms Django's content-type cache (taggit looks the
+kinds up there), so the pinned figure is what every later request costs.
+"""
+
+import pytest
+from django.urls import reverse
+
+from entries.models import (
+    Episode,
+    SeriesRelation,
+    SeriesStudio,
+    StaffCredit,
+    Streaming,
+    StreamingPlatform,
+    StudioMember,
+)
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[1, 50], ids=["1-row", "50-rows"])
+def rows(request):
+    return request.param
+
+
+@pytest.fixture
+def measure(client, django_assert_num_queries):
+    def measure(url: str, expected: int, status: int = 200):
+        client.get(url)
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == status
+        return response
+
+    return measure
+
+
+def count_links(response, url: str) -> int:
+    return response.content.decode().count(f'href="{url}"')
+
+
+# --- Builders: one page's worth of rows ----------------------------------------------------
+
+
+def build_series(rows: int):
+    series = f.make_series(
+        title="Hub", year=2024, official_site="https://example.com/", mal_id=1, tags=[]
+    )
+    series.tags.add(*[f"tag-{i}" for i in range(rows)])
+    for i in range(rows):
+        f.alias(series, f"Hub alias {i}")
+        f.studio_role(series, f.make_studio(title=f"Studio {i}"), SeriesStudio.Role.ANIMATION)
+        person = f.make_staff(title=f"Person {i}")
+        f.credit(series, person, StaffCredit.Role.DIRECTOR)
+        f.credit(series, person, StaffCredit.Role.SCRIPT)
+        character = f.make_character(title=f"Character {i}", series=series)
+        f.voice(character, f.make_staff(title=f"Voice {i}"))
+        f.make_episode(series=series, number=i + 1)
+        f.relate(series, f.make_series(title=f"Sequel {i}"), SeriesRelation.Type.SEQUEL)
+        f.relate(f.make_series(title=f"Origin {i}"), series, SeriesRelation.Type.SIDE_STORY)
+        platform = StreamingPlatform.objects.create(name=f"Stream {i}", slug=f"stream-{i}")
+        Streaming.objects.create(series=series, platform=platform)
+    return series
+
+
+def build_staff(rows: int):
+    person = f.make_staff(title="Busy Person", occupations="director, voice actor")
+    person.tags.add(*[f"tag-{i}" for i in range(rows)])
+    for i in range(rows):
+        f.alias(person, f"Busy alias {i}")
+        series = f.make_series(title=f"Work {i}", year=2000 + i % 20)
+        f.credit(series, person, StaffCredit.Role.DIRECTOR)
+        f.credit(series, person, StaffCredit.Role.SCRIPT)
+        f.voice(f.make_character(title=f"Role {i}", series=series), person)
+        f.member(f.make_studio(title=f"Studio {i}"), person, StudioMember.Position.FOUNDER)
+    return person
+
+
+def build_studio(rows: int):
+    studio = f.make_studio(
+        title="Big Studio",
+        predecessor=f.make_studio(title="Old Studio"),
+        parent=f.make_studio(title="Holding"),
+    )
+    studio.tags.add(*[f"tag-{i}" for i in range(rows)])
+    for i in range(rows):
+        f.alias(studio, f"Big alias {i}")
+        series = f.make_series(title=f"Work {i}", year=2000 + i % 20)
+        f.studio_role(series, studio, SeriesStudio.Role.ANIMATION)
+        f.studio_role(series, studio, SeriesStudio.Role.PRODUCTION)
+        f.member(studio, f.make_staff(title=f"Founder {i}"), StudioMember.Position.FOUNDER)
+        f.make_studio(title=f"Spin-off studio {i}", predecessor=studio)
+        f.make_studio(title=f"Subsidiary {i}", parent=studio)
+    return studio
+
+
+def build_character(rows: int):
+    character = f.make_character(title="Famous Character")
+    character.tags.add(*[f"tag-{i}" for i in range(rows)])
+    for i in range(rows):
+        f.alias(character, f"Famous alias {i}")
+        series = f.make_series(title=f"Appearance {i}", year=2000 + i % 20)
+        series.appearances.create(character=character, role="main")
+        f.voice(character, f.make_staff(title=f"Voice {i}"), "ja" if i % 2 else "en")
+    return character
+
+
+def build_episode(rows: int):
+    series = f.make_series(title="Long Runner")
+    for number in range(1, rows + 2):
+        f.make_episode(series=series, number=number)
+    episode = Episode.objects.get(series=series, number=max(1, rows // 2))
+    episode.tags.add(*[f"tag-{i}" for i in range(rows)])
+    for i in range(rows):
+        f.alias(episode, f"Episode alias {i}")
+    return episode
+
+
+def build_catalogue(rows: int):
+    """``rows`` entries of every kind, tagged "shared" and each series with a tag of its own."""
+    home = f.make_series(title="Home Series", year=2020, tags=["shared"])
+    for i in range(rows):
+        f.make_series(title=f"Series {i}", year=2020, tags=["shared", f"own-{i}"])
+        f.make_character(title=f"Character {i}", tags=["shared"])
+        f.make_staff(title=f"Person {i}", occupations="director", tags=["shared"])
+        f.make_studio(title=f"Studio {i}", founded_year=1990, tags=["shared"])
+        f.make_episode(series=home, number=i + 1, tags=["shared"])
+    return home
+
+
+# --- Entry pages -------------------------------------------------------------------------------
+
+
+def test_series_page(rows, measure):
+    series = build_series(rows)
+    # Series, then prefetches: tags, aliases, studio roles, staff credits, appearances,
+    # their voice credits, episodes, relations from and to, streaming.
+    response = measure(series.get_absolute_url(), 11)
+    assert len(response.context["staff"]) == rows
+    assert len(response.context["related"]) == 2 * rows
+    assert count_links(response, f"/series/{series.slug}/episodes/{rows}/") == 1
+    assert response.content.decode().count("Voiced by") == rows
+
+
+def test_staff_page(rows, measure):
+    person = build_staff(rows)
+    # Person, tags, aliases, credits, voice roles, their appearances, memberships.
+    response = measure(person.get_absolute_url(), 7)
+    assert len(response.context["works"]) == rows
+    assert response.content.decode().count('class="muted">in <a href=') == rows
+
+
+def test_studio_page(rows, measure):
+    studio = build_studio(rows)
+    # Studio (with predecessor and parent), tags, aliases, works, members, successors,
+    # subsidiaries.
+    response = measure(studio.get_absolute_url(), 7)
+    assert len(response.context["works"]) == rows
+    assert len(response.context["founders"]) == rows
+
+
+def test_character_page(rows, measure):
+    character = build_character(rows)
+    # Character, tags, aliases, appearances, voice credits.
+    response = measure(character.get_absolute_url(), 5)
+    assert response.content.decode().count('class="role"') == rows
+
+
+def test_episode_page(rows, measure):
+    episode = build_episode(rows)
+    # Episode (with series), tags, aliases, previous and next episode.
+    response = measure(episode.get_absolute_url(), 5)
+    assert response.context["next"] is not None
+
+
+# --- Home, indexes and tags --------------------------------------------------------------------
+
+
+def test_home(rows, measure):
+    build_catalogue(rows)
+    # Featured series and their tags, recent entries and their tags, popular tags.
+    response = measure(reverse("entries:home"), 5)
+    assert len(response.context["recent"]) == min(12, 5 * rows + 1)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "queries"),
+    [
+        # Count for the paginator, the page of entries, their tags.
+        ("character-list", 3),
+        ("staff-list", 3),
+        ("studio-list", 3),
+        # The same, then the tag choices and the year choices of the filters.
+        ("series-list", 5),
+    ],
+)
+def test_index(rows, measure, url_name, queries):
+    build_catalogue(rows)
+    response = measure(reverse(f"entries:{url_name}"), queries)
+    expected = rows + 1 if url_name == "series-list" else rows
+    assert len(response.context["entries"]) == min(24, expected)
+
+
+def test_series_index_with_filters(rows, measure):
+    build_catalogue(rows)
+    url = reverse("entries:series-list") + "?tag=shared&year=2020&q=series&page=1"
+    # Count, page of series, their tags, the tag choices, the year choices.
+    response = measure(url, 5)
+    assert len(response.context["entries"]) == min(24, rows + 1)
+
+
+def test_tag_index(rows, measure):
+    build_catalogue(rows)
+    # Count for the paginator, the page of tags with their counts.
+    response = measure(reverse("entries:tag-list") + "?order=count", 2)
+    assert len(response.context["tags"]) == min(24, rows + 1)
+
+
+def test_tag_page(rows, measure):
+    build_catalogue(rows)
+    # The tag, the tagged entries of every kind, their tags.
+    response = measure(reverse("entries:tag-detail", kwargs={"slug": "shared"}), 3)
+    assert sum(len(group.entries) for group in response.context["groups"]) == 5 * rows + 1
+    assert count_links(response, "/series/home-series/episodes/1/") == 1
+
+
+def test_wiki_redirect(rows, measure):
+    build_catalogue(rows)
+    f.alias(f.make_character(title="Somebody"), "Nickname")
+    response = measure(reverse("entries:wiki", kwargs={"name": "Nickname"}), 1, status=302)
+    assert response["Location"] == "/characters/somebody/"
+
+
+def test_wiki_disambiguation(rows, measure):
+    for i in range(rows + 1):
+        f.make_episode(title="Echo", number=1, series=f.make_series(title=f"Show {i}"))
+    response = measure(reverse("entries:wiki", kwargs={"name": "Echo"}), 1)
+    assert count_links(response, "/series/show-0/episodes/1/") == 1
+
+
+def test_wiki_no_such_page(rows, measure):
+    build_catalogue(rows)
+    # The exact match (none), then the similar names.
+    response = measure(reverse("entries:wiki", kwargs={"name": "Person"}), 2, status=404)
+    assert len(response.context["suggestions"]) == min(10, rows)
