@@ -111,17 +111,8 @@ class _Loader:
             for name in changed:
                 if name != "tags":
                     setattr(obj, name, values[name])
-            if isinstance(obj, Entry):
-                # An edit form opened before this change must see itself as stale.
-                obj.version += 1
             outcome = self.report.updated
 
-        if isinstance(obj, Entry):
-            # full_clean() checks the "slug not empty" and "known kind" constraints,
-            # which save() would otherwise satisfy only after validation.
-            obj.kind = obj.KIND
-            if not obj.slug:
-                obj.slug = obj.make_slug()
         obj.full_clean()
         obj.save()
         if wanted_tags is not None:

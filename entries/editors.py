@@ -8,8 +8,9 @@ to editors without a hand-written migration each time.
 from django.apps import apps as global_apps
 
 EDITORS_GROUP = "Editors"
-# Every model of these apps; auth (users, groups) is deliberately left out.
-EDITABLE_APPS = ("entries", "taggit")
+# Every model of these apps; auth (users, groups) is deliberately left out. Tags
+# are entries.Tag; taggit's own models are unused and hidden from the admin.
+EDITABLE_APPS = ("entries",)
 
 
 def sync_editors_group(*, apps=global_apps, **kwargs) -> None:

@@ -12,17 +12,21 @@ from functools import cache
 import nh3
 from markdown_it import MarkdownIt
 
+from .wikilinks import wikilinks_plugin
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
     "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    # data-wikilink carries a wiki link's normalized target (see wikilinks.py).
+    "a": {"href", "title", "data-wikilink"},
     "abbr": {"title"},
     "td": {"style"},
     "th": {"style"},
 }
+ALLOWED_CLASSES = {"a": {"wikilink"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Tables use inline ``text-align``; nothing else may be styled from a body.
 ALLOWED_STYLE_PROPERTIES = {"text-align"}
@@ -40,6 +44,7 @@ def _parser() -> MarkdownIt:
     # "html": False makes the parser escape raw HTML instead of passing it on.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable(["table", "strikethrough"])
+    md.use(wikilinks_plugin)
     md.add_render_rule("heading_open", _demote_heading)
     md.add_render_rule("heading_close", _demote_heading)
     return md
@@ -50,6 +55,7 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
         link_rel="noopener noreferrer nofollow",

@@ -10,14 +10,12 @@ character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
 ``StudioMember`` (founders, presidents).
 """
 
-from collections import defaultdict
-
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.query import ModelIterable
+from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
 from . import markup
 from .slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
@@ -39,47 +37,52 @@ class Language(models.TextChoices):
     OTHER = "und", _("Other")
 
 
-def _prefetch_tags_of_every_kind(entries: list["Entry"]) -> None:
-    """Fill ``entry.tags`` of entries of any kind from one query, as a prefetch would.
+class TagQuerySet(models.QuerySet):
+    def with_counts(self, *, kind: str = ""):
+        """Tags used by at least one entry (of ``kind``, if given), each with ``count``."""
+        uses = Q(tagged_entries__content_object__kind=kind) if kind else Q()
+        return self.annotate(count=Count("tagged_entries", filter=uses)).filter(count__gt=0)
 
-    taggit files a tag under the content type of the instance it was added to
-    (``Series``, ``Character``...), so ``Entry.objects.prefetch_related("tags")``,
-    which looks under ``Entry``, finds none. This reads the tagged items of every
-    kind at once and stores them where ``prefetch_related`` would, so templates
-    use ``entry.tags.all`` on any card without a query.
-    """
-    from taggit.models import TaggedItem
+    def popular(self):
+        return self.with_counts().order_by("-count", "name")
 
-    if not entries:
-        return
-    kinds = [Entry, *(model for model in Entry.__subclasses__() if model.KIND)]
-    items = (
-        TaggedItem.objects.filter(
-            object_id__in={entry.pk for entry in entries},
-            content_type__app_label=Entry._meta.app_label,
-            content_type__model__in=[model._meta.model_name for model in kinds],
-        )
-        .select_related("tag")
-        .order_by("pk")
+
+class Tag(TagBase):
+    """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def get_absolute_url(self):
+        return reverse("entries:tag-detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # taggit's default keeps Unicode ("ロボット") and can come out empty (emoji);
+        # ours romanises like entry slugs and is never empty. ``i`` de-duplicates.
+        max_length = self._meta.get_field("slug").max_length - 8
+        slug = slugify_title(tag)[:max_length].strip("-")
+        return f"{slug}-{i}" if i is not None else slug
+
+
+class TaggedEntry(TaggedItemBase):
+    """One tag on one entry. A real foreign key to ``Entry`` (not taggit's generic
+    relation) so that tags filter and prefetch across every kind at once."""
+
+    content_object = models.ForeignKey(
+        "Entry", on_delete=models.CASCADE, related_name="tagged_items"
     )
-    tags_by_entry = defaultdict(list)
-    for item in items:
-        tags_by_entry[item.object_id].append(item.tag)
-    for entry in entries:
-        # The same bookkeeping as django.db.models.query.prefetch_one_level.
-        tags = entry.tags.get_queryset()
-        tags._result_cache = tags_by_entry[entry.pk]
-        tags._prefetch_done = True
-        entry.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = tags
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_entries")
 
-
-class _CardIterable(ModelIterable):
-    """Entries of any kind, with their tags (see ``EntryQuerySet.for_cards``)."""
-
-    def __iter__(self):
-        entries = list(super().__iter__())
-        _prefetch_tags_of_every_kind(entries)
-        yield from entries
+    class Meta:
+        verbose_name = _("tagged entry")
+        verbose_name_plural = _("tagged entries")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_entry"),
+        ]
 
 
 class EntryQuerySet(models.QuerySet):
@@ -88,14 +91,8 @@ class EntryQuerySet(models.QuerySet):
         return self.select_related("as_episode__series")
 
     def for_cards(self):
-        """What a card in a list shows: title, kind, summary, image, tags and URL.
-
-        Works on entries of mixed kinds: their tags come in one extra query
-        whatever the number of rows (see ``_prefetch_tags_of_every_kind``).
-        """
-        cards = self.with_urls()
-        cards._iterable_class = _CardIterable
-        return cards
+        """What a card in a list shows: title, kind, summary, image, tags and URL."""
+        return self.with_urls().prefetch_related("tags")
 
     def recently_updated(self):
         return self.order_by("-updated_at", "-pk")
@@ -148,7 +145,7 @@ class Entry(models.Model):
     body = models.TextField(blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
     image = models.ImageField(upload_to="entries/%Y/%m/", blank=True)
-    tags = TaggableManager(blank=True, help_text=_("Comma-separated tags."))
+    tags = TaggableManager(through=TaggedEntry, blank=True, help_text=_("Comma-separated tags."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Bumped on every save; an edit form that was opened at an older version is stale.
@@ -173,13 +170,34 @@ class Entry(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "title"], name="entry_kind_title_idx")]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new Series knows it is a series before it is saved or validated.
+        if self.KIND and not self.kind:
+            self.kind = self.KIND
+
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_slug()
+        self.body_html = markup.render_markdown(self.body)
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         if self.kind == self.Kind.EPISODE:
             return self.specific.get_absolute_url()
         return reverse(f"entries:{self.kind}-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        # Make the slug now, so that constraint validation (one slug per kind, no
+        # empty slug) checks the slug the page will really get.
+        if not self.slug and (self.title or self.native_title):
+            self.slug = self.make_slug()
 
     @property
     def specific(self):
@@ -188,14 +206,6 @@ class Entry(models.Model):
             return self
         # Each kind's parent link is named ``as_<kind>`` (``Entry.as_series``...).
         return getattr(self, f"as_{self.kind}")
-
-    def save(self, *args, **kwargs):
-        if self.KIND:
-            self.kind = self.KIND
-        if not self.slug:
-            self.slug = self.make_slug()
-        self.body_html = markup.render_markdown(self.body)
-        super().save(*args, **kwargs)
 
     def make_slug(self) -> str:
         siblings = Entry.objects.filter(kind=self.kind or self.KIND).exclude(pk=self.pk)
@@ -639,7 +649,11 @@ class Episode(Entry):
 
     def slug_source(self) -> str:
         # Episode titles repeat across series ("Episode 1"); the series keeps slugs apart.
-        series_slug = self.series.slug if self.series_id else ""
+        # The series may be new and unsaved (an episode added inline on its form).
+        try:
+            series_slug = self.series.slug or slugify_title(self.series.title)
+        except Series.DoesNotExist:
+            series_slug = ""
         return f"{series_slug} {self.number} {self.title}"
 
 

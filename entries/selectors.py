@@ -2,17 +2,14 @@
 
 Queryset methods on the models decide what to fetch (``for_page``, ``for_cards``);
 the helpers here group and word those rows for a template, in Python, without a
-query of their own unless their docstring says so. Tags are taggit's model, so
-their read helpers live here rather than on a queryset of ours.
+query of their own unless their docstring says so.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from .models import (
     Appearance,
@@ -23,6 +20,7 @@ from .models import (
     SeriesStudio,
     Staff,
     StaffCredit,
+    Tag,
 )
 
 # --- Tags -------------------------------------------------------------------------------
@@ -33,30 +31,18 @@ def tags_with_counts(*, order: str = "name"):
 
     ``order`` is ``"name"`` or ``"count"`` (most used first).
     """
-    tags = (
-        Tag.objects.exclude(slug="")
-        .annotate(count=Count("entry", distinct=True))
-        .filter(count__gt=0)
-    )
-    if order == "count":
-        return tags.order_by("-count", "name")
-    return tags.order_by("name")
+    tags = Tag.objects.with_counts()
+    return tags.order_by("-count", "name") if order == "count" else tags.order_by("name")
 
 
 def popular_tags(*, limit: int = 20) -> list[Tag]:
     """The most used tags, by number of tagged entries; one query."""
-    return list(tags_with_counts(order="count")[:limit])
+    return list(Tag.objects.popular()[:limit])
 
 
 def tags_of_kind(model: type[Entry]) -> list[Tag]:
     """Tags used by entries of one kind (``Series``...), with ``count``; one query."""
-    kind_filter = Q(entry__kind=model.KIND)
-    return list(
-        Tag.objects.exclude(slug="")
-        .annotate(count=Count("entry", filter=kind_filter, distinct=True))
-        .filter(count__gt=0)
-        .order_by("name")
-    )
+    return list(Tag.objects.with_counts(kind=model.KIND).order_by("name"))
 
 
 # --- Entries of mixed kinds ---------------------------------------------------------------

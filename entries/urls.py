@@ -22,7 +22,6 @@ urlpatterns = [
     path("studios/", views.StudioListView.as_view(), name="studio-list"),
     path("studios/<slug:slug>/", views.StudioDetailView.as_view(), name="studio-detail"),
     path("tags/", views.TagListView.as_view(), name="tag-list"),
-    # taggit keeps Unicode in tag slugs ("ロボット"), which the slug converter refuses.
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
 ]

@@ -18,11 +18,10 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from . import selectors
 from .forms import SeriesFilterForm
-from .models import Character, Entry, Episode, Series, Staff, Studio, StudioMember
+from .models import Character, Entry, Episode, Series, Staff, Studio, StudioMember, Tag
 from .slugs import SLUG_MAX_LENGTH
 from .wikilinks import parse_target
 
@@ -246,10 +245,9 @@ class TagDetailView(SectionMixin, DetailView):
     context_object_name = "tag"
 
     def get_object(self, queryset=None):
-        # Tag slugs may be Unicode, so this route takes any string: keep out what no
-        # slug holds (PostgreSQL refuses NUL outright).
+        # A slug longer than any tag's cannot match: answer without a query.
         slug = self.kwargs["slug"]
-        if len(slug) > TAG_SLUG_MAX_LENGTH or "\x00" in slug:
+        if len(slug) > TAG_SLUG_MAX_LENGTH:
             raise Http404("No such tag.")
         return super().get_object(queryset)
 

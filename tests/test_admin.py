@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from taggit.models import Tag
 
 from entries.models import (
     Alias,
@@ -25,6 +24,7 @@ from entries.models import (
     StreamingPlatform,
     Studio,
     StudioMember,
+    Tag,
     VoiceCredit,
 )
 
