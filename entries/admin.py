@@ -42,6 +42,11 @@ from .models import (
     Tag,
     VoiceCredit,
 )
+from .revisions import register_models
+
+# Before any VersionAdmin is built: it would otherwise register the models itself,
+# with less to follow than a revision of an entry must hold.
+register_models()
 
 # --- Forms -----------------------------------------------------------------------------
 

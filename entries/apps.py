@@ -9,6 +9,9 @@ class EntriesConfig(AppConfig):
 
     def ready(self):
         from .editors import on_post_migrate
+        from .revisions import register_models
+
+        register_models()
 
         # Runs after contenttypes/auth have created this app's permissions.
         post_migrate.connect(on_post_migrate, dispatch_uid="entries.sync_editors_group")

@@ -7,12 +7,13 @@ neither a ``<script>``, an event-handler attribute nor a ``javascript:`` URL can
 reach a reader.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
 
-from .wikilinks import wikilinks_plugin
+from .wikilinks import LinkTarget, wikilinks_plugin
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
@@ -62,8 +63,21 @@ def sanitize(html: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    links: list[LinkTarget]
+
+
+def render(source: str) -> Rendered:
+    """Sanitized HTML for a Markdown ``source``, and the wiki links it makes."""
+    if not source.strip():
+        return Rendered(html="", links=[])
+    env: dict = {}
+    html = sanitize(_parser().render(source, env))
+    return Rendered(html=html, links=env.get("wikilinks", []))
+
+
 def render_markdown(source: str) -> str:
     """Sanitized HTML for a Markdown ``source``."""
-    if not source.strip():
-        return ""
-    return sanitize(_parser().render(source))
+    return render(source).html

@@ -10,7 +10,7 @@ character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
 ``StudioMember`` (founders, presidents).
 """
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from . import markup
 from .slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
+from .wikilinks import name_key
 
 
 class Language(models.TextChoices):
@@ -144,6 +145,10 @@ class Entry(models.Model):
     summary = models.TextField(blank=True, help_text=_("One plain-text paragraph, shown on cards."))
     body = models.TextField(blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
+    # Case- and space-insensitive forms of the names (wikilinks.name_key), kept
+    # in step on save, so that links and /wiki/ look-ups match with an index.
+    title_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    native_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     image = models.ImageField(upload_to="entries/%Y/%m/", blank=True)
     tags = TaggableManager(through=TaggedEntry, blank=True, help_text=_("Comma-separated tags."))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,10 +187,16 @@ class Entry(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.make_slug()
-        self.body_html = markup.render_markdown(self.body)
+        self.title_key = name_key(self.title)
+        self.native_key = name_key(self.native_title)
+        rendered = markup.render(self.body)
+        self.body_html = rendered.html
         if not self._state.adding:
             self.version += 1
-        super().save(*args, **kwargs)
+        # The page and the record of its links change together or not at all.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            WikiLink.objects.record(source=self, targets=rendered.links)
 
     def get_absolute_url(self):
         if self.kind == self.Kind.EPISODE:
@@ -224,6 +235,7 @@ class Alias(models.Model):
     name = models.CharField(max_length=255)
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     is_former = models.BooleanField(_("former name"), default=False)
+    name_key = models.CharField(max_length=255, editable=False, default="")
 
     class Meta:
         ordering = ["name"]
@@ -232,10 +244,113 @@ class Alias(models.Model):
             models.UniqueConstraint(fields=["entry", "name"], name="unique_alias_per_entry"),
             models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
         ]
-        indexes = [models.Index(fields=["name"], name="alias_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="alias_name_idx"),
+            models.Index(fields=["name_key"], name="alias_name_key_idx"),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class WikiLinkQuerySet(models.QuerySet):
+    def record(self, *, source: Entry, targets) -> None:
+        """Make ``source``'s recorded links exactly ``targets`` (``wikilinks.LinkTarget``)."""
+        wanted = {(target.kind, target.key): target for target in targets}
+        existing = set(
+            self.filter(source=source).values_list("target_kind", "target_key", named=False)
+        )
+        stale = existing - wanted.keys()
+        if stale:
+            stale_q = Q()
+            for kind, key in stale:
+                stale_q |= Q(target_kind=kind, target_key=key)
+            self.filter(Q(source=source) & stale_q).delete()
+        self.bulk_create(
+            WikiLink(
+                source=source,
+                target_kind=target.kind,
+                target_name=target.name,
+                target_key=target.key,
+            )
+            for pair, target in wanted.items()
+            if pair not in existing
+        )
+
+
+class WikiLink(models.Model):
+    """A ``[[link]]`` in an entry's body, recorded when the entry is saved.
+
+    The target is a name, not a foreign key: whether a page by that name exists
+    is decided when a page is shown, so creating, renaming or deleting the target
+    recolours every link to it without re-saving the pages that link.
+    """
+
+    source = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="outgoing_links")
+    target_kind = models.CharField(
+        max_length=16, choices=Entry.Kind.choices, blank=True, help_text=_("Empty: any kind.")
+    )
+    target_name = models.CharField(max_length=255)
+    target_key = models.CharField(max_length=255)
+
+    objects = WikiLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["target_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target_kind", "target_key"], name="unique_wikilink_per_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["target_key"], name="wikilink_target_key_idx")]
+
+    def __str__(self):
+        return f"{self.source} → {self.target_name}"
+
+
+class Change(models.Model):
+    """One entry's part in a revision, for recent changes and the public history.
+
+    django-reversion's ``Revision`` holds who, when and the edit summary, and its
+    versions hold the data; this row says which entry the revision was about
+    and what happened to it, and survives the entry's deletion.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        REVERT = "revert", _("reverted")
+        RECOVER = "recover", _("recovered")
+
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="changes"
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    # The entry's id, kept after the entry is deleted (``entry`` is then empty).
+    entry_pk = models.PositiveBigIntegerField(db_index=True)
+    kind = models.CharField(max_length=16, choices=Entry.Kind.choices)
+    title = models.CharField(max_length=255)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # The entry's version after this change (0 for a deletion).
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-revision__date_created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "entry_pk"], name="unique_change_per_revision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.get_action_display()}"
 
 
 # --- Kinds ----------------------------------------------------------------------------

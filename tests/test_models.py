@@ -383,3 +383,44 @@ def test_each_kind_is_stored_with_its_kind():
     assert Character.objects.create(title="Naomi Orthmann").kind == Entry.Kind.CHARACTER
     assert Staff.objects.create(title="Masahiko Minami").kind == Entry.Kind.STAFF
     assert set(Entry.objects.values_list("kind", flat=True)) == {"character", "staff"}
+
+
+def test_a_new_entry_validates_before_it_is_saved():
+    # An admin form validates an unsaved entry: it must already know its kind and slug.
+    series = Series(title="メタリックルージュ")
+    series.full_clean()
+    assert series.kind == "series"
+    assert series.slug == "metarikkuruuju"
+
+
+def test_full_clean_on_a_new_entry_reports_a_slug_taken_by_its_title():
+    Series.objects.create(title="Space Dandy")
+    duplicate = Series(title="Space Dandy", slug="space-dandy")
+    with pytest.raises(ValidationError):
+        duplicate.full_clean()
+
+
+def test_every_save_bumps_the_version():
+    series = Series.objects.create(title="Soul Eater")
+    assert series.version == 1
+    series.summary = "A school for weapon meisters."
+    series.save()
+    series.refresh_from_db()
+    assert series.version == 2
+
+
+def test_a_japanese_tag_gets_a_romanised_slug_and_page():
+    series = Series.objects.create(title="Robot story")
+    series.tags.add("ロボット", "🤖")
+    slugs = sorted(series.tags.values_list("slug", flat=True))
+    assert "robotto" in slugs
+    assert all(slugs), "no tag may have an empty slug"
+
+
+def test_tags_are_shared_across_kinds():
+    series = Series.objects.create(title="Metallic Rouge")
+    studio = Studio.objects.create(title="Bones")
+    series.tags.add("original anime")
+    studio.tags.add("Original Anime")  # the same tag, whatever the letter case
+    tagged = Entry.objects.filter(tags__slug="original-anime")
+    assert set(tagged.values_list("kind", flat=True)) == {"series", "studio"}
