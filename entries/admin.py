@@ -9,24 +9,39 @@ scale.
 
 Changelists show what they need from a fixed number of queries: ``get_queryset``
 prefetches tags and the related rows each list shows, and tests pin the count.
+
+Every kind's admin is a django-reversion ``VersionAdmin``: each create, change
+and delete records a revision (editor, time, the edit summary typed on the
+form) with a ``Change`` row per entry, and editors can look at, revert to and
+recover any revision. ``entries.history`` does the restoring.
 """
 
+from contextlib import contextmanager
+
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag as TaggitTag
 
-from . import services
+from . import history, services
+from .conflicts import ConflictCheckAdminMixin
 from .models import (
     Alias,
     Appearance,
+    Change,
     Character,
     Entry,
     Episode,
@@ -42,7 +57,7 @@ from .models import (
     Tag,
     VoiceCredit,
 )
-from .revisions import register_models
+from .revisions import note, register_models
 
 # Before any VersionAdmin is built: it would otherwise register the models itself,
 # with less to follow than a revision of an entry must hold.
@@ -84,6 +99,34 @@ class EntryAdminForm(forms.ModelForm):
 class EpisodeAdminForm(EntryAdminForm):
     # The database refuses 0 (episode_number_positive); say why in words instead.
     number = forms.IntegerField(min_value=1, max_value=32767)
+
+
+class EditSummaryMixin(forms.Form):
+    """The edit summary an editor types on a kind's form: the revision's comment.
+
+    Not a model field, and not part of the edit itself: left out of
+    ``changed_data`` (so neither the change message nor a conflict check sees it).
+    """
+
+    edit_summary = forms.CharField(
+        label=_("Edit summary"),
+        max_length=255,
+        required=False,
+        help_text=_("Briefly, what you changed and why. Shown in the page's history."),
+        widget=forms.TextInput(attrs={"class": "vTextField", "size": 80}),
+    )
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "edit_summary"]
+
+
+class EntryEditForm(EditSummaryMixin, EntryAdminForm):
+    """The change form of a kind of entry."""
+
+
+class EpisodeEditForm(EditSummaryMixin, EpisodeAdminForm):
+    """The change form of an episode (episodes added inline on a series have no summary)."""
 
 
 # A bare "example.com" typed into a URL field becomes https://, which Django 6 makes the
@@ -227,6 +270,31 @@ class MembershipInline(admin.TabularInline):
     verbose_name_plural = _("studio positions")
 
 
+# --- History --------------------------------------------------------------------------------
+
+# The request attribute holding what a revert or recover view restored
+# (``history.Restored``), for ``save_related`` to record.
+RESTORING = "_entries_restoring"
+
+
+class _ShowAndRollBack(Exception):
+    """Leaves the revert view's transaction with a rendered form, undoing the restore."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+@contextmanager
+def _keeping_comment():
+    """Keep a revision comment set before the block (the edit summary) over any the
+    block sets."""
+    comment = reversion.get_comment() if reversion.is_active() else ""
+    yield
+    if comment and reversion.is_active():
+        reversion.set_comment(comment)
+
+
 # --- Kinds of entry -----------------------------------------------------------------------
 
 # Every kind's form starts with its names and ends with the page text; the kind's
@@ -236,10 +304,16 @@ PAGE = (_("Page"), {"fields": ["summary", "body", "image", "tags"]})
 RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
 
 
-class EntryAdmin(admin.ModelAdmin):
-    """What every kind of entry shares: names, aliases, tags, search."""
+class EntryAdmin(VersionAdmin):
+    """What every kind of entry shares: names, aliases, tags, search, history."""
 
-    form = EntryAdminForm
+    form = EntryEditForm
+    # The edit summary sits just above the save buttons, after the inlines.
+    change_form_template = "admin/entries/entry_change_form.html"
+    object_history_template = "reversion/entries/object_history.html"
+    revision_form_template = "reversion/entries/revision_form.html"
+    recover_form_template = "reversion/entries/recover_form.html"
+    history_latest_first = True
     formfield_overrides = {
         **HTTPS_URLS,
         # As wide as the other text fields: a page often has half a dozen tags.
@@ -261,9 +335,176 @@ class EntryAdmin(admin.ModelAdmin):
         # From the prefetch in get_queryset: tags.names() would query once per row.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
+    # --- Recording: every save and delete is a revision with a Change per entry ---------
+
+    def save_related(self, request, form, formsets, change):
+        """After the entry, its tags and its inline rows are saved: the revision's
+        comment, and a ``Change`` for the entry and for each episode saved inline."""
+        super().save_related(request, form, formsets, change)
+        entry = form.instance
+        summary = form.cleaned_data.get("edit_summary", "")
+        restoring: history.Restored | None = getattr(request, RESTORING, None)
+        if restoring is not None:
+            action = restoring.action
+            reversion.set_comment(history.restore_comment(action, restoring.revision, summary))
+        else:
+            action = Change.Action.CHANGE if change else Change.Action.CREATE
+            if summary:
+                reversion.set_comment(summary)
+        note(entry, action)
+        noted = {entry.pk}
+        for formset in formsets:
+            if not issubclass(formset.model, Entry):
+                continue
+            saved = [
+                *((obj, Change.Action.CREATE) for obj in formset.new_objects),
+                *((obj, Change.Action.CHANGE) for obj, _fields in formset.changed_objects),
+                *((obj, Change.Action.DELETE) for obj in formset.deleted_objects),
+            ]
+            for obj, obj_action in saved:
+                note(obj, obj_action)
+                noted.add(obj.pk)
+        if restoring is not None:
+            history.note_restored(restoring, skip=noted)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = [
+            (row.instance, row.instance.pk)
+            for row in formset.deleted_forms
+            if isinstance(row.instance, Entry) and row.instance.pk is not None
+        ]
+        super().save_formset(request, form, formset, change)
+        # Django empties the key of what it deletes; save_related notes the deletion.
+        for instance, pk in deleted:
+            instance.pk = pk
+
+    def log_addition(self, request, obj, message):
+        # VersionAdmin makes Django's change message the comment; an edit summary wins.
+        with _keeping_comment():
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        with _keeping_comment():
+            return super().log_change(request, obj, message)
+
+    def delete_model(self, request, obj):
+        history.record_deletion(
+            entries=[obj],
+            user=request.user,
+            summary=_("Deleted “%(title)s”.") % {"title": obj.title},
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        entries = list(queryset)
+        history.record_deletion(
+            entries=entries,
+            user=request.user,
+            summary=_("Deleted with the “delete selected” action (%(count)d at once).")
+            % {"count": len(entries)},
+        )
+        super().delete_queryset(request, queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin opens one revision around the whole changelist, for
+        # list_editable (unused here). The "delete selected" action must write its
+        # revision before the rows go (delete_queryset), which it cannot do inside
+        # another revision: a revision keeps only the rows still there at its end.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        context.update(extra_context or {})
+        return super(VersionAdmin, self).changelist_view(request, context)
+
+    # --- Revert and recover ---------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Reversion's list of revisions, each with a link to its public diff page."""
+        response = super().history_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        entry, actions = context.get("object"), context.get("action_list") or []
+        if entry is not None and actions:
+            with_diff = set(
+                Change.objects.filter(
+                    entry_pk=entry.pk, revision__in=[action["revision"] for action in actions]
+                ).values_list("revision_id", flat=True)
+            )
+            for action in actions:
+                if action["revision"].pk in with_diff:
+                    action["diff_url"] = history.revision_url(entry, action["revision"].pk)
+        return response
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reversion's revert form, restoring with ``history.restore`` (see its docstring
+        for how that differs from ``Revision.revert``)."""
+        version = self._version_or_404(version_id, object_id=unquote(object_id))
+        context = {
+            "title": _("Revert %(name)s") % {"name": version.object_repr},
+            "revert": True,
+            **(extra_context or {}),
+        }
+        return self._restore_view(request, version, self.revision_form_template, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = self._version_or_404(version_id)
+        context = {
+            "title": _("Recover %(name)s") % {"name": version.object_repr},
+            "recover": True,
+            **(extra_context or {}),
+        }
+        return self._restore_view(request, version, self.recover_form_template, context)
+
+    def _version_or_404(self, version_id, **filters):
+        # Only versions of this admin's kind: reversion's own view would take any
+        # version with a matching id and revert a revision of some other row.
+        return get_object_or_404(
+            Version.objects.select_related("revision"),
+            pk=version_id,
+            content_type=ContentType.objects.get_for_model(self.model),
+            **filters,
+        )
+
+    def _restore_view(self, request, version, template_name, context):
+        """The change form, on the entry as ``version``'s revision holds it.
+
+        As in VersionAdmin: the revision is written back inside a transaction;
+        a GET (or a form with errors) shows the form and rolls everything back,
+        and a valid POST saves the form on top of it as a new revision. Unlike
+        VersionAdmin, model signals are not muted for the GET: muting is
+        process-wide and would drop other requests' signals; what our handlers
+        write is rolled back with the rest.
+        """
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                restored = history.restore(
+                    revision=version.revision, model=self.model, pk=version.object_id
+                )
+                setattr(request, RESTORING, restored)
+                with self.create_revision(request):
+                    response = self.changeform_view(
+                        request, quote(version.object_id), request.path, context
+                    )
+                    if request.method == "POST" and response.status_code == 302:
+                        return response
+                    if response.status_code != 200:
+                        raise RevertError(_("This revision could not be loaded."))
+                    response.template_name = template_name
+                    response.render()
+                    raise _ShowAndRollBack(response)
+        except _ShowAndRollBack as shown:
+            return shown.response
+        except (RevertError, models.ProtectedError) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            )
+        finally:
+            if hasattr(request, RESTORING):
+                delattr(request, RESTORING)
+
 
 @admin.register(Series)
-class SeriesAdmin(EntryAdmin):
+class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
     list_display = ["title", "format", "status", "season", "year", "tag_list", "updated_at"]
     list_filter = ["format", "status", "season", "year", "source", *EntryAdmin.list_filter]
     fieldsets = [
@@ -300,7 +541,7 @@ class SeriesAdmin(EntryAdmin):
 
 
 @admin.register(Character)
-class CharacterAdmin(EntryAdmin):
+class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
     list_display = ["title", "native_title", "appears_in", "tag_list", "updated_at"]
     inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline]
 
@@ -319,7 +560,7 @@ class CharacterAdmin(EntryAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(EntryAdmin):
+class StaffAdmin(ConflictCheckAdminMixin, EntryAdmin):
     list_display = ["title", "native_title", "occupations", "birth_date", "tag_list", "updated_at"]
     fieldsets = [
         NAMES,
@@ -331,7 +572,7 @@ class StaffAdmin(EntryAdmin):
 
 
 @admin.register(Studio)
-class StudioAdmin(EntryAdmin):
+class StudioAdmin(ConflictCheckAdminMixin, EntryAdmin):
     list_display = ["title", "founded_year", "predecessor", "parent", "tag_list", "updated_at"]
     list_select_related = ["predecessor", "parent"]
     autocomplete_fields = ["predecessor", "parent"]
@@ -348,8 +589,8 @@ class StudioAdmin(EntryAdmin):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(EntryAdmin):
-    form = EpisodeAdminForm
+class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    form = EpisodeEditForm
     list_display = ["title", "series", "number", "air_date", "tag_list", "updated_at"]
     list_select_related = ["series"]
     # Only series that have episodes, not every series in the encyclopedia.

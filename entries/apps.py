@@ -10,8 +10,10 @@ class EntriesConfig(AppConfig):
     def ready(self):
         from .editors import on_post_migrate
         from .revisions import register_models
+        from .search import indexing as search_indexing
 
         register_models()
+        search_indexing.connect_signals()
 
         # Runs after contenttypes/auth have created this app's permissions.
         post_migrate.connect(on_post_migrate, dispatch_uid="entries.sync_editors_group")

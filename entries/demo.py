@@ -10,6 +10,11 @@ leaves ``updated_at`` and ``version`` alone. Tags are set to exactly the listed
 ones, not appended to. Rows the demo does not list (an alias an editor added,
 say) are never deleted.
 
+The load is recorded in the history: each entry it created or changed (its own
+row, tags, aliases or any row its revision holds, such as a credit) gets one
+revision holding its final state, by no user, with the comment "Demo content".
+A run that changes nothing records nothing.
+
 The text is written for Fandex. Bodies use wiki links (``[[Bones]]``), which
 render as plain text until the wiki-link renderer lands.
 """
@@ -25,6 +30,7 @@ from django.db import models, transaction
 from .models import (
     Alias,
     Appearance,
+    Change,
     Character,
     Entry,
     Episode,
@@ -39,8 +45,11 @@ from .models import (
     StudioMember,
     VoiceCredit,
 )
+from .revisions import note, recorded
 
 M = TypeVar("M", bound=models.Model)
+
+DEMO_COMMENT = "Demo content"
 
 
 @dataclass
@@ -74,6 +83,9 @@ def _label(obj: models.Model) -> str:
 class _Loader:
     def __init__(self) -> None:
         self.report = DemoReport()
+        # Entries whose revision content this load changed, by id, in order; True
+        # for those it created.
+        self.touched: dict[int, bool] = {}
 
     def sync(
         self,
@@ -118,7 +130,29 @@ class _Loader:
         if wanted_tags is not None:
             obj.tags.set(wanted_tags)
         outcome.append(_label(obj))
+        self._touch(obj, created=outcome is self.report.created)
         return obj
+
+    def _touch(self, obj: models.Model, *, created: bool) -> None:
+        """Note the entries whose revision holds ``obj``: an entry itself (and a
+        series, for its episode), or the entries a relation row points at (a credit
+        is part of both the series' and the person's revision)."""
+        if isinstance(obj, Entry):
+            self.touched.setdefault(obj.pk, created)
+            if isinstance(obj, Episode):
+                self.touched.setdefault(obj.series_id, False)
+            return
+        for model_field in obj._meta.concrete_fields:
+            if model_field.many_to_one and issubclass(model_field.related_model, Entry):
+                self.touched.setdefault(getattr(obj, model_field.attname), False)
+
+    def record_history(self) -> None:
+        """One revision per touched entry, holding its final state."""
+        entries = Entry.objects.in_bulk(list(self.touched))
+        for pk, created in self.touched.items():
+            action = Change.Action.CREATE if created else Change.Action.CHANGE
+            with recorded(summary=DEMO_COMMENT):
+                note(entries[pk], action)
 
     def entry(self, model: type[M], *, tags: Iterable[str] = (), **values: Any) -> M:
         """An entry of ``model``'s kind, matched by its title."""
@@ -715,4 +749,5 @@ def load_demo() -> DemoReport:
         tags=[MARS],
     )
 
+    load.record_history()
     return load.report

@@ -11,7 +11,8 @@ character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
 """
 
 from django.db import models, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, When
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -118,6 +119,24 @@ class EntryQuerySet(models.QuerySet):
             | Q(pk__in=Alias.objects.filter(name__icontains=name).values("entry_id"))
         )
 
+    def answering_to(self, key: str, *, kind: str = ""):
+        """Entries a wiki link to ``key`` (a ``wikilinks.name_key``) leads to.
+
+        The same rule as ``WikiLinkQuerySet.with_resolution``: the title, the
+        native title or an alias has that key, and the kind is ``kind`` if given.
+        """
+        entries = self.filter(
+            Q(title_key=key)
+            | Q(native_key=key)
+            | Q(pk__in=Alias.objects.filter(name_key=key).values("entry_id"))
+        )
+        return entries.of_kind(kind) if kind else entries
+
+    def linking_to(self, entry: "Entry"):
+        """Entries whose bodies link to ``entry`` (by any of its names), ``entry`` left out."""
+        links = WikiLink.objects.pointing_to(entry)
+        return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
+
 
 class Entry(models.Model):
     """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
@@ -203,6 +222,15 @@ class Entry(models.Model):
             return self.specific.get_absolute_url()
         return reverse(f"entries:{self.kind}-detail", kwargs={"slug": self.slug})
 
+    def get_history_url(self) -> str:
+        """The public history of this page (``entries:<kind>-history``)."""
+        if self.kind == self.Kind.EPISODE:
+            episode = self.specific
+            kwargs = {"slug": episode.series.slug, "number": episode.number}
+        else:
+            kwargs = {"slug": self.slug}
+        return reverse(f"entries:{self.kind}-history", kwargs=kwargs)
+
     def clean(self):
         super().clean()
         # Make the slug now, so that constraint validation (one slug per kind, no
@@ -257,7 +285,50 @@ class Alias(models.Model):
         super().save(*args, **kwargs)
 
 
+def _link_resolves() -> Q:
+    """True for a ``WikiLink`` row that some entry answers to (title, native title or
+    alias key equal to ``target_key``; of ``target_kind`` when the link names one)."""
+    key = OuterRef("target_key")
+    any_kind = Q(Exact(OuterRef("target_kind"), Value("")))
+    by_title = Entry.objects.filter(Q(title_key=key) | Q(native_key=key)).filter(
+        any_kind | Q(kind=OuterRef("target_kind"))
+    )
+    by_alias = Alias.objects.filter(name_key=key).filter(
+        any_kind | Q(entry__kind=OuterRef("target_kind"))
+    )
+    return Q(Exists(by_title)) | Q(Exists(by_alias))
+
+
 class WikiLinkQuerySet(models.QuerySet):
+    def with_resolution(self):
+        """Each link with ``resolves``: whether a page answers to it now (blue or red)."""
+        return self.annotate(
+            resolves=models.ExpressionWrapper(_link_resolves(), output_field=models.BooleanField())
+        )
+
+    def unresolved(self):
+        """Red links: no page answers to their target."""
+        return self.exclude(_link_resolves())
+
+    def wanted(self):
+        """Red-link targets, one row each (``target_kind``, ``target_key``, ``name``,
+        ``pages``: how many pages link to it), most linked first."""
+        return (
+            self.unresolved()
+            .values("target_kind", "target_key")
+            .annotate(name=Min("target_name"), pages=Count("source_id", distinct=True))
+            .order_by("-pages", "target_key", "target_kind")
+        )
+
+    def pointing_to(self, entry: Entry):
+        """Links that lead to ``entry``: to its title, native title or an alias, with no
+        kind or with ``entry``'s kind."""
+        keys = [key for key in (entry.title_key, entry.native_key) if key]
+        names = Q(target_key__in=keys) | Q(
+            target_key__in=Alias.objects.filter(entry_id=entry.pk).values("name_key")
+        )
+        return self.filter(names, Q(target_kind="") | Q(target_kind=entry.kind))
+
     def record(self, *, source: Entry, targets) -> None:
         """Make ``source``'s recorded links exactly ``targets`` (``wikilinks.LinkTarget``)."""
         wanted = {(target.kind, target.key): target for target in targets}
@@ -984,3 +1055,44 @@ class Streaming(models.Model):
 
     def __str__(self):
         return f"{self.series} on {self.platform}"
+
+
+# --- Search -----------------------------------------------------------------------------
+
+
+class SearchDocument(models.Model):
+    """What search reads for one entry, rebuilt by ``entries.search.indexing`` on
+    every change to the entry, its aliases or its tags.
+
+    The texts are NFKC-normalized plain text, by weight: ``names`` (title, native
+    title and aliases, one per line) over ``summary`` and ``tags`` over ``body``
+    (the rendered body without markup). ``kind`` and ``year`` (a series' year, or
+    an episode's series' year) let search filter without a join.
+
+    Migration 0004 adds what depends on the database and is not a Django field:
+    on PostgreSQL a generated, weighted ``vector`` tsvector column with a GIN
+    index and a GIN trigram index on ``names``; on SQLite two external-content
+    FTS5 tables (words of every text; trigrams of names) kept in step by
+    triggers. A later migration that rebuilds this table on SQLite (Django does so
+    for most field changes there) drops those triggers: run
+    ``manage.py rebuild_search_index`` after it, which reinstalls them.
+    """
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    kind = models.CharField(max_length=16, choices=Entry.Kind.choices)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    names = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "year"], name="searchdoc_kind_year_idx"),
+            models.Index(fields=["year"], name="searchdoc_year_idx"),
+        ]
+
+    def __str__(self):
+        return self.names.partition("\n")[0]

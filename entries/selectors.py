@@ -5,14 +5,21 @@ the helpers here group and word those rows for a template, in Python, without a
 query of their own unless their docstring says so.
 """
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Appearance,
+    Change,
     Entry,
     Episode,
     Series,
@@ -21,7 +28,9 @@ from .models import (
     Staff,
     StaffCredit,
     Tag,
+    WikiLink,
 )
+from .wikilinks import LinkStatus, LinkTarget, mark_links
 
 # --- Tags -------------------------------------------------------------------------------
 
@@ -224,3 +233,148 @@ def episode_neighbours(episode: Episode) -> tuple[Episode | None, Episode | None
     previous = siblings.filter(number__lt=episode.number).order_by("-number").first()
     following = siblings.filter(number__gt=episode.number).order_by("number").first()
     return previous, following
+
+
+# --- Wiki links ---------------------------------------------------------------------------
+
+# A function giving an editor's "create this page" address for a (kind, name), or "".
+CreateUrl = Callable[[str, str], str]
+
+
+def body_html(entry: Entry, *, create_url: CreateUrl | None = None) -> SafeString:
+    """``entry``'s stored body with its wiki links coloured as of now; one query.
+
+    A link no page answers to any more (or yet) becomes a red link; for an
+    editor, ``create_url`` can send it to the form that creates the page. The
+    stored HTML was sanitized when the entry was saved, and ``mark_links`` only
+    rewrites attributes of the links it made, escaping what it writes.
+    """
+    html = entry.body_html
+    if "data-wikilink" not in html:  # no links: no query
+        return mark_safe(html)  # noqa: S308 - sanitized by markup.render on save
+    statuses = {
+        (link.target_kind, link.target_key): LinkStatus(name=link.target_name, exists=link.resolves)
+        for link in WikiLink.objects.filter(source_id=entry.pk).with_resolution()
+    }
+    return mark_safe(mark_links(html, statuses, create_url=create_url))  # noqa: S308
+
+
+@dataclass
+class LinksHere:
+    entries: list[Entry]
+    truncated: bool
+
+
+def links_here(entry: Entry, *, limit: int = 100) -> LinksHere:
+    """The pages whose bodies link to ``entry``, by title; one query.
+
+    At most ``limit`` are listed; ``truncated`` says there are more.
+    """
+    entries = list(Entry.objects.linking_to(entry).with_urls().order_by("title", "pk")[: limit + 1])
+    return LinksHere(entries=entries[:limit], truncated=len(entries) > limit)
+
+
+@dataclass
+class WantedPage:
+    """A name that red links point to, with (some of) the pages that link to it."""
+
+    name: str
+    kind: str  # "" when the links name no kind
+    pages: int  # how many pages link to it
+    sources: list[Entry] = field(default_factory=list)
+    create_urls: list[tuple[str, str]] = field(default_factory=list)  # (kind label, address)
+
+    @property
+    def url(self) -> str:
+        return LinkTarget(kind=self.kind, name=self.name).url
+
+    @property
+    def more(self) -> int:
+        """Linking pages not listed."""
+        return self.pages - len(self.sources)
+
+
+def wanted_pages(
+    rows: Sequence[dict],
+    *,
+    sources_each: int = 10,
+    create_urls: Callable[[str, str], list[tuple[str, str]]] | None = None,
+) -> list[WantedPage]:
+    """One page of ``WikiLink.objects.wanted()`` rows, each with up to ``sources_each``
+    linking pages (by title); one query, whatever the number of rows or links."""
+    items = {
+        (row["target_kind"], row["target_key"]): WantedPage(
+            name=row["name"],
+            kind=row["target_kind"],
+            pages=row["pages"],
+            create_urls=create_urls(row["target_kind"], row["name"]) if create_urls else [],
+        )
+        for row in rows
+    }
+    if not items:
+        return []
+    targets = Q()
+    for kind, key in items:
+        targets |= Q(target_kind=kind, target_key=key)
+    links = (
+        WikiLink.objects.filter(targets)
+        .select_related("source__as_episode__series")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("target_kind"), F("target_key")],
+                order_by=[F("source__title").asc(), F("source_id").asc()],
+            )
+        )
+        .filter(rank__lte=sources_each)
+        .order_by("target_kind", "target_key", "rank")
+    )
+    for link in links:
+        items[(link.target_kind, link.target_key)].sources.append(link.source)
+    return list(items.values())
+
+
+# --- Edits ----------------------------------------------------------------------------------
+
+# Edits newer than this read "3 hours ago"; older ones give the date.
+RECENT_EDIT = dt.timedelta(days=30)
+
+
+@dataclass
+class LastEdit:
+    when: dt.datetime
+    editor: str  # the user name; "" for an edit no person made (a script, an import)
+    recorded: bool  # False: no revision was recorded, ``when`` is the row's updated_at
+
+    @property
+    def is_recent(self) -> bool:
+        return timezone.now() - self.when < RECENT_EDIT
+
+    @property
+    def ago(self) -> str:
+        """ "3 hours ago", or "just now" within the minute."""
+        if timezone.now() - self.when < dt.timedelta(minutes=1):
+            return str(_("just now"))
+        return _("%(time)s ago") % {"time": timesince(self.when, depth=1)}
+
+
+def last_edit(entry: Entry) -> LastEdit:
+    """When and by whom ``entry`` was last edited, from its latest ``Change``; one query.
+
+    An entry saved outside any recorded revision (before history was kept) gives
+    its ``updated_at`` and no editor.
+    """
+    change = (
+        Change.objects.filter(entry_pk=entry.pk)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+        .first()
+    )
+    if change is None:
+        return LastEdit(when=entry.updated_at, editor="", recorded=False)
+    user = change.revision.user
+    return LastEdit(
+        when=change.revision.date_created,
+        editor=user.get_username() if user is not None else "",
+        recorded=True,
+    )

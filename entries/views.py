@@ -1,4 +1,5 @@
-"""Public pages: home, indexes, entry pages, tags and the ``/wiki/`` name resolver.
+"""Public pages: home, indexes, entry pages, tags, the ``/wiki/`` name resolver and the
+wanted pages.
 
 Views stay thin: each takes its rows from a queryset method (``for_page``,
 ``for_cards``, ``for_list``...) or a helper in ``selectors``, so that templates
@@ -17,11 +18,23 @@ Bad input is a clear answer, never a 500:
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import selectors
 from .forms import SeriesFilterForm
-from .models import Character, Entry, Episode, Series, Staff, Studio, StudioMember, Tag
+from .models import (
+    Character,
+    Entry,
+    Episode,
+    Series,
+    Staff,
+    Studio,
+    StudioMember,
+    Tag,
+    WikiLink,
+)
 from .slugs import SLUG_MAX_LENGTH
 from .wikilinks import parse_target
 
@@ -30,6 +43,9 @@ HOME_RECENT = 12
 HOME_TAGS = 24
 WIKI_MAX_MATCHES = 50
 WIKI_MAX_SUGGESTIONS = 10
+# "What links here" on an entry page, and linking pages per name on the wanted pages.
+LINKS_HERE_SHOWN = 100
+WANTED_SOURCES_SHOWN = 10
 # Episode numbers are PositiveSmallIntegerField: no larger number can exist.
 MAX_EPISODE_NUMBER = 32767
 TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
@@ -55,6 +71,55 @@ class HomeView(TemplateView):
             popular_tags=selectors.popular_tags(limit=HOME_TAGS),
             **kwargs,
         )
+
+
+# --- Editors' links ----------------------------------------------------------------------
+# Editors (staff users with the model permissions) get links into the admin: an
+# "Edit this page" link, and red links and missing names that open the add form
+# with the title filled in (the admin takes initial values from the query string).
+
+_MODELS = {model.KIND: model for model in Entry.__subclasses__()}
+# What an editor may create from a name that names no kind: episodes need a series.
+CREATABLE_KINDS = [Entry.Kind.SERIES, Entry.Kind.CHARACTER, Entry.Kind.STAFF, Entry.Kind.STUDIO]
+
+
+def _may(user, action: str, kind: str) -> bool:
+    model = _MODELS.get(kind)
+    return (
+        model is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(f"entries.{action}_{model._meta.model_name}")
+    )
+
+
+def add_url(kind: str, name: str) -> str:
+    """The admin form that creates a ``kind`` of entry called ``name``."""
+    model_name = _MODELS[kind]._meta.model_name
+    return f"{reverse(f'admin:entries_{model_name}_add')}?{urlencode({'title': name})}"
+
+
+def create_links(user, *, name: str, kind: str = "") -> list[tuple[str, str]]:
+    """(kind, add form address) for each kind ``user`` may create ``name`` as."""
+    kinds = [kind] if kind else CREATABLE_KINDS
+    return [
+        (str(_MODELS[each]._meta.verbose_name), add_url(each, name))
+        for each in kinds
+        if _may(user, "add", each)
+    ]
+
+
+def red_link_target(user):
+    """Where an editor's red link goes: a kinded one (``[[studio:Foo]]``) to the add
+    form of that kind; an unkinded one keeps its ``/wiki/`` address, whose "no such
+    page" page offers every kind. None for a reader."""
+    if not (user.is_active and user.is_staff):
+        return None
+
+    def target(kind: str, name: str) -> str:
+        return add_url(kind, name) if kind and _may(user, "add", kind) else ""
+
+    return target
 
 
 # --- Indexes ----------------------------------------------------------------------------
@@ -135,7 +200,12 @@ class StudioListView(EntryListView):
 
 
 class EntryDetailView(SectionMixin, DetailView):
-    """An entry page; the queryset is the kind's ``for_page()``."""
+    """An entry page; the queryset is the kind's ``for_page()``.
+
+    Every kind's page also shows its body with link colours as of now, the pages
+    that link to it, and when and by whom it was last edited: three queries more,
+    whatever the number of links.
+    """
 
     context_object_name = "entry"
 
@@ -146,6 +216,20 @@ class EntryDetailView(SectionMixin, DetailView):
         if len(self.kwargs["slug"]) > SLUG_MAX_LENGTH:
             raise Http404("No page has such a long address.")
         return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        entry, user = self.object, self.request.user
+        edit_url = ""
+        if _may(user, "change", entry.kind):
+            edit_url = reverse(f"admin:entries_{entry._meta.model_name}_change", args=[entry.pk])
+        return super().get_context_data(
+            body_html=selectors.body_html(entry, create_url=red_link_target(user)),
+            links_here=selectors.links_here(entry, limit=LINKS_HERE_SHOWN),
+            last_edit=selectors.last_edit(entry),
+            edit_url=edit_url,
+            history_url=entry.get_history_url(),
+            **kwargs,
+        )
 
 
 class SeriesDetailView(EntryDetailView):
@@ -272,10 +356,11 @@ def resolve_name(request, name):
     target = parse_target(name)
     if target is None:
         # Empty, too long for any title, or characters no title may contain.
-        context = {"name": name[:200], "suggestions": []}
+        context = {"name": name[:200], "suggestions": [], "create_links": []}
         return render(request, "entries/wiki_missing.html", context, status=404)
+    # The same matching as the link colours: a blue link never leads to "no such page".
     matches = list(
-        Entry.objects.named(target.name, kind=target.kind)
+        Entry.objects.answering_to(target.key, kind=target.kind)
         .with_urls()
         .order_by("title", "pk")[: WIKI_MAX_MATCHES + 1]
     )
@@ -295,6 +380,42 @@ def resolve_name(request, name):
     return render(
         request,
         "entries/wiki_missing.html",
-        {"name": target.name, "suggestions": suggestions[:WIKI_MAX_SUGGESTIONS]},
+        {
+            "name": target.name,
+            "kind": target.kind,
+            "suggestions": suggestions[:WIKI_MAX_SUGGESTIONS],
+            "create_links": create_links(request.user, name=target.name, kind=target.kind),
+        },
         status=404,
     )
+
+
+# --- Wanted pages -------------------------------------------------------------------------
+
+
+class WantedPagesView(ListView):
+    """Names that red links point to, the most linked first, with the pages linking."""
+
+    template_name = "entries/wanted_pages.html"
+    context_object_name = "wanted"
+
+    def get_paginate_by(self, queryset):
+        return settings.FANDEX_PAGE_SIZE
+
+    def get_queryset(self):
+        return WikiLink.objects.wanted()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["items"] = selectors.wanted_pages(
+            context["wanted"],
+            sources_each=WANTED_SOURCES_SHOWN,
+            create_urls=lambda kind, name: create_links(user, name=name, kind=kind),
+        )
+        if context["is_paginated"]:
+            page = context["page_obj"]
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        return context

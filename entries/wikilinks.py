@@ -10,9 +10,12 @@ link to it.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 from django.urls import reverse
+from django.utils.html import escape
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
@@ -116,3 +119,67 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     # Before "link" so that "[[" is not read as the start of a Markdown link.
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
+
+
+# --- Link colours, decided when a page is shown ---------------------------------------------
+
+# An opening <a> tag of stored, sanitized HTML. The serializer (nh3) double-quotes
+# every attribute value and escapes '"' and '&' in it, but may leave a '>' in a
+# value: quoted values are skipped whole.
+_ANCHOR = re.compile(r'<a\s(?P<attributes>(?:[^>"]|"[^"]*")*)>')
+_ATTRIBUTE = re.compile(r'([^\s="/>]+)(?:\s*=\s*"([^"]*)")?')
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """What a page knows about one of its links: whether a page answers to it now."""
+
+    name: str  # display form, for the red link's title and the create form
+    exists: bool
+
+
+def link_key(value: str) -> tuple[str, str]:
+    """``(kind, key)`` from a ``data-wikilink`` value (``"studio:bones"``, ``":bones"``)."""
+    kind, _, key = value.partition(":")
+    return kind, key
+
+
+def mark_links(
+    html: str,
+    statuses: dict[tuple[str, str], LinkStatus],
+    *,
+    create_url: Callable[[str, str], str] | None = None,
+) -> str:
+    """``html`` with each wiki link to a missing page made a red link.
+
+    Only the opening tags of ``a.wikilink`` anchors that ``_render_wikilink``
+    made are touched: such a link whose ``(kind, key)`` has a status that says
+    the page does not exist gets the class ``wikilink new`` and a "page does
+    not exist" title, and, when ``create_url(kind, name)`` gives one, that
+    address instead of its ``/wiki/`` one (an editor's way to create the page).
+    A link with no status (not recorded) is left as it is. Everything written is
+    escaped; the rest of ``html`` (already sanitized) is returned unchanged.
+    """
+    if "data-wikilink" not in html:
+        return html
+
+    def mark(match: re.Match) -> str:
+        tag = match.group(0)
+        if "data-wikilink" not in tag:
+            return tag
+        found = _ATTRIBUTE.findall(match["attributes"])
+        attributes = {name.lower(): value for name, value in found}
+        if attributes.get("class") != "wikilink" or "data-wikilink" not in attributes:
+            return tag
+        kind, key = link_key(unescape(attributes["data-wikilink"]))
+        status = statuses.get((kind, key))
+        if status is None or status.exists:
+            return tag
+        attributes["class"] = "wikilink new"
+        attributes["title"] = escape(f"{status.name} (page does not exist)")
+        href = create_url(kind, status.name) if create_url else ""
+        if href:
+            attributes["href"] = escape(href)
+        return "<a " + " ".join(f'{name}="{value}"' for name, value in attributes.items()) + ">"
+
+    return _ANCHOR.sub(mark, html)

@@ -1,8 +1,9 @@
 """Every public page renders in a fixed number of queries, whatever the number of rows.
 
 Each test builds a page with 1 and with 50 related rows of every sort it shows
-(credits, characters with voice actors, episodes, tags, tagged entries...) and
-pins the same exact count for both. A count that grows with the rows means a
+(credits, characters with voice actors, episodes, tags, tagged entries, pages
+linking to it, links from it to pages that exist and to pages that do not...)
+and pins the same exact count for both. A count that grows with the rows means a
 query in a loop, usually a template reaching for something the view did not
 fetch. The first request warms Django's content-type cache (taggit looks the
 kinds up there), so the pinned figure is what every later request costs.
@@ -12,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from entries.models import (
+    Change,
     Episode,
     SeriesRelation,
     SeriesStudio,
@@ -20,6 +22,7 @@ from entries.models import (
     StreamingPlatform,
     StudioMember,
 )
+from entries.revisions import note, recorded
 
 from . import factories as f
 
@@ -50,6 +53,39 @@ def count_links(response, url: str) -> int:
 # --- Builders: one page's worth of rows ----------------------------------------------------
 
 
+def link_up(entry, rows: int):
+    """``rows`` pages linking to ``entry`` (by title, alias or with its kind), and ``rows``
+    links from ``entry``'s body, every other one to a page that does not exist.
+
+    The last edit is recorded, by an editor, so the page shows who made it.
+    """
+    alias = f.alias(entry, f"{entry.title} nickname")
+    for i in range(rows):
+        name = [entry.title, alias.name, f"{entry.kind}:{entry.title}"][i % 3]
+        f.make_character(title=f"Fan {i}", body=f"A fan of [[{name}]].")
+    links = []
+    for i in range(rows):
+        if i % 2:
+            links.append(f"[[Missing {i}]]" if i % 4 == 1 else f"[[studio:Missing {i}]]")
+        else:
+            links.append(f"[[{f.make_staff(title=f'Linked {i}').title}|someone]]")
+    with recorded(user=f.make_editor(f"hub-editor-{entry.pk}"), summary="Links"):
+        entry.body = "See " + ", ".join(links) + "."
+        entry.save()
+        note(entry, Change.Action.CHANGE)
+    return entry
+
+
+def assert_linked(response, rows: int):
+    """The page shows its ``rows`` linking pages, and its red and blue links."""
+    content = response.content.decode()
+    assert len(response.context["links_here"].entries) == rows
+    assert content.count('class="wikilink new"') == rows // 2
+    assert content.count('class="wikilink"') == rows - rows // 2
+    assert response.context["last_edit"].editor.startswith("hub-editor-")
+    assert 'class="last-edit__editor">hub-editor-' in content
+
+
 def build_series(rows: int):
     series = f.make_series(
         title="Hub", year=2024, official_site="https://example.com/", mal_id=1, tags=[]
@@ -68,7 +104,7 @@ def build_series(rows: int):
         f.relate(f.make_series(title=f"Origin {i}"), series, SeriesRelation.Type.SIDE_STORY)
         platform = StreamingPlatform.objects.create(name=f"Stream {i}", slug=f"stream-{i}")
         Streaming.objects.create(series=series, platform=platform)
-    return series
+    return link_up(series, rows)
 
 
 def build_staff(rows: int):
@@ -81,7 +117,7 @@ def build_staff(rows: int):
         f.credit(series, person, StaffCredit.Role.SCRIPT)
         f.voice(f.make_character(title=f"Role {i}", series=series), person)
         f.member(f.make_studio(title=f"Studio {i}"), person, StudioMember.Position.FOUNDER)
-    return person
+    return link_up(person, rows)
 
 
 def build_studio(rows: int):
@@ -99,7 +135,7 @@ def build_studio(rows: int):
         f.member(studio, f.make_staff(title=f"Founder {i}"), StudioMember.Position.FOUNDER)
         f.make_studio(title=f"Spin-off studio {i}", predecessor=studio)
         f.make_studio(title=f"Subsidiary {i}", parent=studio)
-    return studio
+    return link_up(studio, rows)
 
 
 def build_character(rows: int):
@@ -110,7 +146,7 @@ def build_character(rows: int):
         series = f.make_series(title=f"Appearance {i}", year=2000 + i % 20)
         series.appearances.create(character=character, role="main")
         f.voice(character, f.make_staff(title=f"Voice {i}"), "ja" if i % 2 else "en")
-    return character
+    return link_up(character, rows)
 
 
 def build_episode(rows: int):
@@ -121,7 +157,7 @@ def build_episode(rows: int):
     episode.tags.add(*[f"tag-{i}" for i in range(rows)])
     for i in range(rows):
         f.alias(episode, f"Episode alias {i}")
-    return episode
+    return link_up(episode, rows)
 
 
 def build_catalogue(rows: int):
@@ -142,8 +178,10 @@ def build_catalogue(rows: int):
 def test_series_page(rows, measure):
     series = build_series(rows)
     # Series, then prefetches: tags, aliases, studio roles, staff credits, appearances,
-    # their voice credits, episodes, relations from and to, streaming.
-    response = measure(series.get_absolute_url(), 11)
+    # their voice credits, episodes, relations from and to, streaming; then its links
+    # and whether they resolve, the pages linking here, the last edit.
+    response = measure(series.get_absolute_url(), 14)
+    assert_linked(response, rows)
     assert len(response.context["staff"]) == rows
     assert len(response.context["related"]) == 2 * rows
     assert count_links(response, f"/series/{series.slug}/episodes/{rows}/") == 1
@@ -152,8 +190,10 @@ def test_series_page(rows, measure):
 
 def test_staff_page(rows, measure):
     person = build_staff(rows)
-    # Person, tags, aliases, credits, voice roles, their appearances, memberships.
-    response = measure(person.get_absolute_url(), 7)
+    # Person, tags, aliases, credits, voice roles, their appearances, memberships;
+    # links, pages linking here, last edit.
+    response = measure(person.get_absolute_url(), 10)
+    assert_linked(response, rows)
     assert len(response.context["works"]) == rows
     assert response.content.decode().count('class="muted">in <a href=') == rows
 
@@ -161,24 +201,41 @@ def test_staff_page(rows, measure):
 def test_studio_page(rows, measure):
     studio = build_studio(rows)
     # Studio (with predecessor and parent), tags, aliases, works, members, successors,
-    # subsidiaries.
-    response = measure(studio.get_absolute_url(), 7)
+    # subsidiaries; links, pages linking here, last edit.
+    response = measure(studio.get_absolute_url(), 10)
+    assert_linked(response, rows)
     assert len(response.context["works"]) == rows
     assert len(response.context["founders"]) == rows
 
 
 def test_character_page(rows, measure):
     character = build_character(rows)
-    # Character, tags, aliases, appearances, voice credits.
-    response = measure(character.get_absolute_url(), 5)
+    # Character, tags, aliases, appearances, voice credits; links, pages linking here,
+    # last edit.
+    response = measure(character.get_absolute_url(), 8)
+    assert_linked(response, rows)
     assert response.content.decode().count('class="role"') == rows
 
 
 def test_episode_page(rows, measure):
     episode = build_episode(rows)
-    # Episode (with series), tags, aliases, previous and next episode.
-    response = measure(episode.get_absolute_url(), 5)
+    # Episode (with series), tags, aliases, previous and next episode; links, pages
+    # linking here, last edit.
+    response = measure(episode.get_absolute_url(), 8)
+    assert_linked(response, rows)
     assert response.context["next"] is not None
+
+
+def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queries):
+    series = build_series(rows)
+    client.force_login(editor)
+    client.get(series.get_absolute_url())
+    # The anonymous figure, then the session, the user, and the user's and groups'
+    # permissions (for "Edit this page" and the red links' add forms).
+    with django_assert_num_queries(14 + 4):
+        response = client.get(series.get_absolute_url())
+    assert response.context["edit_url"] == reverse("admin:entries_series_change", args=[series.pk])
+    assert response.content.decode().count(reverse("admin:entries_studio_add")) == (rows + 1) // 4
 
 
 # --- Home, indexes and tags --------------------------------------------------------------------
@@ -251,3 +308,22 @@ def test_wiki_no_such_page(rows, measure):
     # The exact match (none), then the similar names.
     response = measure(reverse("entries:wiki", kwargs={"name": "Person"}), 2, status=404)
     assert len(response.context["suggestions"]) == min(10, rows)
+
+
+# --- Wanted pages ----------------------------------------------------------------------------
+
+
+def test_wanted_pages(rows, measure):
+    # ``rows`` missing names, each linked from ``rows`` pages; and links that resolve.
+    missing = " ".join(f"[[Nobody {i}]]" for i in range(rows))
+    for i in range(rows):
+        f.make_staff(title=f"Somebody {i}")
+        f.make_series(title=f"Linker {i}", body=f"{missing} [[Somebody {i}]]")
+    # Count for the paginator, the page of names, their first linking pages.
+    response = measure(reverse("entries:wanted-pages"), 3)
+    items = response.context["items"]
+    assert len(items) == min(24, rows)
+    assert {item.pages for item in items} == {rows}
+    assert {len(item.sources) for item in items} == {min(10, rows)}
+    assert count_links(response, "/series/linker-0/") == len(items)
+    assert "Somebody" not in response.content.decode()

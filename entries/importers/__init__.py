@@ -1,0 +1,1 @@
+"""Importers that fill Fandex from outside data sets (``bangumi`` for bangumi-data)."""

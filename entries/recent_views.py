@@ -1,0 +1,221 @@
+"""Recent changes across every kind of entry, and their Atom feed.
+
+Both read ``Change`` rows (one per entry per revision), newest first, with the
+revision's editor, time and edit summary. Filters: ``?kind=series``,
+``?editor=<username>`` and ``?q=`` (the edit summary contains). An invalid
+filter value is reported on the page and left out; an editor nobody is called
+gives an empty list that says so. Neither page ever answers a filter with a 500.
+
+Each line links to the entry (plain text once it is deleted) and to the diff
+of its revision. The diff page belongs to the history pages
+(``history.revision_url``); while those are not routed, the line links to the
+entry's history page, and while that is not routed either, to nothing.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed, get_tag_uri
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from .models import Change, Entry
+
+RECENT_PAGE_SIZE = 50
+FEED_SIZE = 50
+
+
+class RecentChangesFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *Entry.Kind.choices],
+        error_messages={"invalid_choice": _("“%(value)s” is not a kind of page.")},
+    )
+    editor = forms.CharField(label=_("Editor"), required=False, max_length=150)
+    q = forms.CharField(label=_("Summary"), required=False, max_length=200)
+
+    def filters(self) -> dict:
+        """The valid filters (empty strings for the rest)."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        data = self.cleaned_data
+        return {name: (data.get(name) or "").strip() for name in ("kind", "editor", "q")}
+
+
+def recent_changes(*, kind: str = "", editor: str = "", q: str = ""):
+    """Changes newest first, with what a line needs: the editor and the entry's URL."""
+    changes = Change.objects.select_related("revision__user", "entry__as_episode__series")
+    if kind:
+        changes = changes.filter(kind=kind)
+    if editor:
+        changes = changes.filter(revision__user__username=editor)
+    if q:
+        changes = changes.filter(revision__comment__icontains=q)
+    return changes.order_by("-revision__date_created", "-pk")
+
+
+def diff_url(change: Change) -> str:
+    """The diff page of the change's revision, else the entry's history, else ''."""
+    entry = change.entry
+    if entry is None:
+        return ""
+    getter = getattr(change, "get_diff_url", None)
+    if callable(getter):
+        return getter() or ""
+    try:
+        from . import history
+
+        return history.revision_url(entry, change.revision_id)
+    except (ImportError, AttributeError, NoReverseMatch):
+        pass
+    getter = getattr(entry, "get_history_url", None)
+    if callable(getter):
+        try:
+            return getter() or ""
+        except NoReverseMatch:
+            return ""
+    return ""
+
+
+@dataclass
+class ChangeLine:
+    """One line of recent changes, with its links worked out."""
+
+    change: Change
+    entry_url: str
+    diff_url: str
+    # The feed's id for the change (set by the feed only).
+    atom_id: str = ""
+
+    @property
+    def editor(self) -> str:
+        user = self.change.revision.user
+        return user.get_username() if user is not None else ""
+
+
+def change_lines(changes) -> list[ChangeLine]:
+    changes = list(changes)
+    # A deleted entry that was recovered since: its older rows lost their link.
+    # One query for all of them (none when there is no such row).
+    orphans = {change.entry_pk for change in changes if change.entry_id is None}
+    found = Entry.objects.with_urls().in_bulk(orphans) if orphans else {}
+    lines = []
+    for change in changes:
+        if change.entry_id is None and change.entry_pk in found:
+            change.entry = found[change.entry_pk]
+        entry = change.entry
+        lines.append(
+            ChangeLine(
+                change=change,
+                entry_url=entry.get_absolute_url() if entry is not None else "",
+                diff_url=diff_url(change),
+            )
+        )
+    return lines
+
+
+class RecentChangesView(ListView):
+    """``/recent/``: every change, newest first, filtered and paginated."""
+
+    template_name = "entries/recent_changes.html"
+    context_object_name = "changes"
+    paginate_by = RECENT_PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.filter_form = RecentChangesFilterForm(request.GET)
+        self.filters = self.filter_form.filters()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return recent_changes(**self.filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lines"] = change_lines(context["changes"])
+        if context["is_paginated"]:
+            page = context["page_obj"]
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        editor = self.filters["editor"]
+        context.update(
+            filter_form=self.filter_form,
+            filters=self.filters,
+            kind_choices=Entry.Kind.choices,
+            kind_label=Entry.Kind(self.filters["kind"]).label if self.filters["kind"] else "",
+            is_filtered=any(self.filters.values()),
+            # Only asked when the list is empty: is it the filter, or no such person?
+            unknown_editor=bool(editor)
+            and not context["lines"]
+            and not get_user_model().objects.filter(username=editor).exists(),
+            # The feed of the same changes: the valid filters, not the page number.
+            feed_query=urlencode({name: value for name, value in self.filters.items() if value}),
+        )
+        return context
+
+
+class RecentChangesFeed(Feed):
+    """``/recent/feed/``: the latest changes as Atom, with the same filters as the page."""
+
+    feed_type = Atom1Feed
+    title = _("Fandex: recent changes")
+    subtitle = _("Every change to every page of the anime fan encyclopedia, newest first.")
+    author_name = _("Fandex editors")
+    item_guid_is_permalink = False
+
+    def get_object(self, request, *args, **kwargs):
+        form = RecentChangesFilterForm(request.GET)
+        return {
+            "filters": form.filters(),
+            "recent_url": request.build_absolute_uri(reverse("entries:recent-changes")),
+        }
+
+    def link(self, obj):
+        return reverse("entries:recent-changes")
+
+    def feed_url(self, obj):
+        return reverse("entries:recent-feed")
+
+    def items(self, obj):
+        lines = change_lines(recent_changes(**obj["filters"])[:FEED_SIZE])
+        for line in lines:
+            # A stable Atom id for the change, whatever its links become.
+            line.atom_id = get_tag_uri(
+                f"{obj['recent_url']}change-{line.change.pk}", line.change.revision.date_created
+            ).rstrip("/")
+        return lines
+
+    def item_title(self, line):
+        change = line.change
+        return f"{change.title} ({change.get_kind_display().lower()}) {change.get_action_display()}"
+
+    def item_link(self, line):
+        return line.diff_url or line.entry_url or reverse("entries:recent-changes")
+
+    def item_guid(self, line):
+        return line.atom_id
+
+    def item_description(self, line):
+        # Atom's summary is HTML here: the edit summary is plain text.
+        comment = line.change.revision.comment
+        if comment:
+            return escape(comment)
+        return escape(_("No edit summary."))
+
+    def item_author_name(self, line):
+        return line.editor or None
+
+    def item_pubdate(self, line):
+        return line.change.revision.date_created
+
+    def item_updateddate(self, line):
+        return line.change.revision.date_created
+
+    def item_categories(self, line):
+        return [line.change.kind]
