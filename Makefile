@@ -16,6 +16,7 @@ help:
 	@echo "make test           set up and run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  the same on the local PostgreSQL"
 	@echo "make lint           ruff and the migrations check"
+	@echo "make bench          search latency at 100,000 entries (see docs/benchmarks.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,13 @@ lint: $(VENV)/.test-deps
 format: $(VENV)/.test-deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Search latency at 100,000 entries on a throw-away SQLite database
+# (for PostgreSQL, point DATABASE_URL at an empty database instead).
+bench: $(VENV)/.runtime-deps
+	rm -f /tmp/fandex-bench.sqlite3
+	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench.sqlite3} $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench.sqlite3} $(BIN)/python manage.py bench_search
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import history_views, recent_views, views
+from . import history_views, recent_views, search_views, views
 from .models import Character, Episode, Series, Staff, Studio
 
 app_name = "entries"
@@ -26,6 +26,8 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search-suggest"),
     path(
         "about/data/",
         TemplateView.as_view(template_name="entries/about_data.html"),

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import reverse
 from django.views.defaults import server_error
@@ -161,7 +162,7 @@ def test_home_shows_search_featured_recent_and_popular_tags(client, world):
     page = parse(response)
 
     search_forms = [attrs for tag, attrs in page.elements if tag == "form"]
-    assert all(form["action"] == reverse("entries:series-list") for form in search_forms)
+    assert all(form["action"] == reverse("entries:search") for form in search_forms)
     assert any(
         tag == "input" and attrs.get("name") == "q" and attrs.get("type") == "search"
         for tag, attrs in page.elements
@@ -498,7 +499,10 @@ def test_entry_body_cannot_inject_script(client):
     response = client.get(series.get_absolute_url())
     assert response.status_code == 200
     page = parse(response)
-    assert not [tag for tag, attrs in page.elements if tag in {"script", "img", "iframe"}]
+    # The only script is the site's own search box, never one from the body.
+    assert not [tag for tag, attrs in page.elements if tag in {"img", "iframe"}]
+    scripts = [attrs.get("src") for tag, attrs in page.elements if tag == "script"]
+    assert scripts == [static("js/search.js")]
     assert not [
         (tag, name) for tag, attrs in page.elements for name in attrs if name.startswith("on")
     ]

@@ -25,9 +25,12 @@ What a query means, on both databases:
   when no name is exactly the query, fewer than ``SIMILAR_BELOW`` entries match
   otherwise and a term has three characters or more: they are a way out of an
   (almost) empty page, and for a short query almost any name is "like" it.
-- Quotes are the only operators: ``& | ! ( ) :* - OR NOT NEAR`` are text, and no
-  input raises. Queries are cut to ``MAX_QUERY_LENGTH`` characters
-  (``SearchPage.truncated`` says so).
+- At most ``MAX_RESULTS`` results are counted and shown; a query matching more
+  (a very common word) says so with ``SearchPage.total_capped``.
+- Quotes are the only operators. Punctuation and operator symbols at the ends
+  of words (``& | ! ( ) :* -``) are dropped, ``OR``/``NOT``/``NEAR`` are plain
+  words, and no input raises. Queries are cut to ``MAX_QUERY_LENGTH``
+  characters (``SearchPage.truncated`` says so).
 
 Filters: ``kind`` (an ``Entry.Kind`` value; an unknown one is ignored and listed
 in ``SearchPage.ignored_filters``), ``tag`` (a tag slug; an unknown tag has no

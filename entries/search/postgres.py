@@ -50,10 +50,11 @@ _SIMILAR = """
 """
 
 # Each arm is answered from an index, so that only the entries found are
-# ranked: the exact names (b-trees); the entries whose tsvector has every term
-# (GIN); those with some term in a name (trigram GIN), checked for every term;
-# and names like the query (trigram GIN). One condition with OR across these
-# would make PostgreSQL read every row.
+# ranked: the exact names (b-trees); the entries with some term in a name
+# (trigram GIN) and the entries whose tsvector has every term (GIN), each
+# checked for every term and at most ``max_results + 1`` of them; and names
+# like the query (trigram GIN). One condition with OR across these would make
+# PostgreSQL read every row.
 _RANKED = """
 WITH matched AS (
     SELECT d.entry_id AS id, true AS is_exact, false AS is_match

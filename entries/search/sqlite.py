@@ -8,8 +8,8 @@
   any part of a name of three or more characters is a match (``ルージュ`` in
   ``メタリックルージュ``), the counterpart of PostgreSQL's trigram ``ILIKE``.
   Shorter parts are looked for with ``LIKE``, which the trigram index cannot
-  serve. It also gives the candidates for typos: the names sharing most
-  trigrams with the query, scored in Python by ``base.name_similarity``
+  serve. It also gives the candidates for typos: the names sharing a trigram
+  with each word of the query, scored in Python by ``base.name_similarity``
   (registered as an SQL function, so that ranking, count and page stay one
   query, as on PostgreSQL).
 

@@ -1,0 +1,107 @@
+"""The search page and the search box's suggestions.
+
+Both take any text and answer with a normal page, never a 500: the search
+backend (``entries.search``) cleans the query and reports what it cut or
+ignored, and this module reports that to the reader.
+
+Page numbers follow the rest of the site (``entries.views``): a ``?page=`` that
+is not a page (``abc``, ``-1``, past the last page) is a 404. Links on the page
+only ever point at real pages, so only a hand-edited address meets it.
+"""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+
+from . import search as site_search
+from .models import Entry
+from .search.base import MAX_PAGE, MAX_QUERY_LENGTH
+
+PER_PAGE = 20
+SUGGESTIONS = 8
+# One or two letters start too many names to be worth a round trip.
+SUGGEST_MIN_LENGTH = 2
+SUGGEST_MAX_AGE = 60
+# Pages to show either side of the current one, and at each end.
+PAGES_EACH_SIDE = 2
+
+
+def _page_number(value: str) -> int:
+    if not value:
+        return 1
+    try:
+        number = int(value)
+    except ValueError:
+        raise Http404("No such page of results.") from None
+    if not 1 <= number <= MAX_PAGE:
+        raise Http404("No such page of results.")
+    return number
+
+
+def page_range(current: int, last: int) -> list[int | None]:
+    """Page numbers to link, with ``None`` for a gap: 1 … 4 5 [6] 7 8 … 20."""
+    shown = {1, last, *range(current - PAGES_EACH_SIDE, current + PAGES_EACH_SIDE + 1)}
+    numbers, previous = [], 0
+    for number in sorted(n for n in shown if 1 <= n <= last):
+        if number - previous > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+def search(request):
+    """``/search/?q=``: results for every kind of entry, narrowed by kind, tag and year.
+
+    A query that is exactly the name of one entry goes straight to its page,
+    unless the address asks for every result (``&all=1``).
+    """
+    params = request.GET
+    query = params.get("q", "")
+    filters = {
+        "kind": params.get("kind", ""),
+        "tag": params.get("tag", ""),
+        "year": params.get("year", ""),
+    }
+    show_all = params.get("all") == "1"
+    context = {
+        "query": query.strip()[:MAX_QUERY_LENGTH],
+        "filters": filters,
+        "kind_choices": Entry.Kind.choices,
+        "show_all": show_all,
+        "results_page": None,
+    }
+    if not query.strip():
+        return render(request, "entries/search.html", context)
+
+    number = _page_number(params.get("page", ""))
+    results = site_search.search(
+        query,
+        kind=filters["kind"],
+        tag=filters["tag"],
+        year=filters["year"] or None,
+        page=number,
+        per_page=PER_PAGE,
+    )
+    if results.exact_match is not None and not show_all:
+        return redirect(results.exact_match)
+    if number > results.num_pages:
+        raise Http404("No such page of results.")
+    context.update(
+        query=results.query,
+        results_page=results,
+        page_range=page_range(results.page, results.num_pages),
+        is_filtered=bool(results.kind or results.tag or results.year),
+    )
+    return render(request, "entries/search.html", context)
+
+
+def suggest(request):
+    """``/search/suggest/?q=``: a few entries for the search box, as JSON."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = (
+        site_search.suggest(query, limit=SUGGESTIONS) if len(query) >= SUGGEST_MIN_LENGTH else []
+    )
+    response = JsonResponse({"query": query, "results": results})
+    patch_cache_control(response, max_age=SUGGEST_MAX_AGE)
+    return response
