@@ -128,6 +128,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Django serves media itself in the embedded setup (and the test server); a
+# deployment whose web server or storage backend (S3...) serves them sets 0.
+FANDEX_SERVE_MEDIA = env_bool("FANDEX_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -152,3 +155,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Fandex ---------------------------------------------------------------------
 FANDEX_PAGE_SIZE = int(os.environ.get("FANDEX_PAGE_SIZE", "24"))
+# Uploaded images: the largest file and the most pixels accepted (entries/pictures.py).
+# 40 megapixels is an 8K frame with room to spare; decoding one takes ~160 MB.
+FANDEX_IMAGE_MAX_BYTES = int(os.environ.get("FANDEX_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
+FANDEX_IMAGE_MAX_PIXELS = int(os.environ.get("FANDEX_IMAGE_MAX_PIXELS", "40000000"))

@@ -1,9 +1,10 @@
 """Root URL configuration: the admin, and the encyclopedia for everything else."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 admin.site.site_header = "Fandex editors"
 admin.site.site_title = "Fandex admin"
@@ -14,5 +15,15 @@ urlpatterns = [
     path("", include("entries.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.FANDEX_SERVE_MEDIA:
+
+    # Pictures are stored under new names and never rewritten (entries/pictures.py),
+    # so browsers may keep them for good.
+    @cache_control(public=True, max_age=31_536_000, immutable=True)
+    def serve_media(request, path):
+        # MEDIA_ROOT read per request: tests give each run a folder of its own.
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve_media, name="media")
+    ]
