@@ -1089,9 +1089,7 @@ class PictureQuerySet(models.QuerySet):
     def unreferenced(self):
         """Pictures no entry and no gallery uses now (revisions may still name them)."""
         in_use = Entry.objects.filter(image__isnull=False).values("image_id")
-        return self.exclude(pk__in=in_use).exclude(
-            pk__in=GalleryImage.objects.values("picture_id")
-        )
+        return self.exclude(pk__in=in_use).exclude(pk__in=GalleryImage.objects.values("picture_id"))
 
 
 class Picture(models.Model):
@@ -1183,9 +1181,7 @@ class GalleryImage(models.Model):
         blank=True,
         help_text=_("Who made it, or where it comes from (a name or an address)."),
     )
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Lower numbers come first.")
-    )
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first."))
 
     class Meta:
         ordering = ["position", "pk"]

@@ -25,7 +25,7 @@ import io
 import struct
 import unicodedata
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -35,7 +35,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .models import Picture
 
@@ -151,9 +151,7 @@ def _not_an_image() -> ValidationError:
 
 
 def _damaged() -> ValidationError:
-    return _error(
-        _("The image is damaged or incomplete; it cannot be read to the end."), "damaged"
-    )
+    return _error(_("The image is damaged or incomplete; it cannot be read to the end."), "damaged")
 
 
 def _open(data: bytes) -> Image.Image:
@@ -332,10 +330,9 @@ def _jpeg_end(data: bytes) -> int | None:
 
 def _cleaned(image: Image.Image) -> Image.Image:
     """An RGB or RGBA copy in sRGB, turned the way the camera said, with no metadata."""
-    try:
+    # A broken EXIF block leaves the image as it is: the pixels are still good.
+    with suppress(Exception):
         image = ImageOps.exif_transpose(image)
-    except Exception:  # a broken EXIF block: the pixels are still good
-        pass
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )
@@ -416,10 +413,8 @@ def discarding_on_error():
 
 def _delete(names: list[str]) -> None:
     for name in names:
-        try:
+        with suppress(OSError):
             default_storage.delete(name)
-        except OSError:
-            pass
 
 
 def store(prepared: Prepared, *, user=None) -> Picture:
