@@ -36,55 +36,30 @@ urlpatterns = [
     path("recent/", recent_views.RecentChangesView.as_view(), name="recent-changes"),
     path("recent/feed/", recent_views.RecentChangesFeed(), name="recent-feed"),
     path("wanted/", views.WantedPagesView.as_view(), name="wanted-pages"),
-    # Each page's history, and the diff of one revision (history_views).
-    path(
-        "series/<slug:slug>/history/",
-        history_views.EntryHistoryView.as_view(model=Series),
-        name="series-history",
-    ),
-    path(
-        "series/<slug:slug>/history/<int:revision_id>/",
-        history_views.RevisionDiffView.as_view(model=Series),
-        name="series-revision",
-    ),
-    path(
-        "series/<slug:slug>/episodes/<int:number>/history/",
-        history_views.EntryHistoryView.as_view(model=Episode),
-        name="episode-history",
-    ),
-    path(
-        "series/<slug:slug>/episodes/<int:number>/history/<int:revision_id>/",
-        history_views.RevisionDiffView.as_view(model=Episode),
-        name="episode-revision",
-    ),
-    path(
-        "characters/<slug:slug>/history/",
-        history_views.EntryHistoryView.as_view(model=Character),
-        name="character-history",
-    ),
-    path(
-        "characters/<slug:slug>/history/<int:revision_id>/",
-        history_views.RevisionDiffView.as_view(model=Character),
-        name="character-revision",
-    ),
-    path(
-        "staff/<slug:slug>/history/",
-        history_views.EntryHistoryView.as_view(model=Staff),
-        name="staff-history",
-    ),
-    path(
-        "staff/<slug:slug>/history/<int:revision_id>/",
-        history_views.RevisionDiffView.as_view(model=Staff),
-        name="staff-revision",
-    ),
-    path(
-        "studios/<slug:slug>/history/",
-        history_views.EntryHistoryView.as_view(model=Studio),
-        name="studio-history",
-    ),
-    path(
-        "studios/<slug:slug>/history/<int:revision_id>/",
-        history_views.RevisionDiffView.as_view(model=Studio),
-        name="studio-revision",
-    ),
+]
+
+
+def _history_urls(prefix: str, model) -> list:
+    """A page's public history at ``<prefix>history/`` and one revision's diff below it,
+    named ``<kind>-history`` and ``<kind>-revision``."""
+    return [
+        path(
+            f"{prefix}history/",
+            history_views.EntryHistoryView.as_view(model=model),
+            name=f"{model.KIND}-history",
+        ),
+        path(
+            f"{prefix}history/<int:revision_id>/",
+            history_views.RevisionDiffView.as_view(model=model),
+            name=f"{model.KIND}-revision",
+        ),
+    ]
+
+
+urlpatterns += [
+    *_history_urls("series/<slug:slug>/", Series),
+    *_history_urls("series/<slug:slug>/episodes/<int:number>/", Episode),
+    *_history_urls("characters/<slug:slug>/", Character),
+    *_history_urls("staff/<slug:slug>/", Staff),
+    *_history_urls("studios/<slug:slug>/", Studio),
 ]
