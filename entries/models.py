@@ -108,15 +108,6 @@ class EntryQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
 
-    def named(self, name: str, *, kind: str = ""):
-        """Entries called ``name`` (title, native title or alias; any letter case)."""
-        entries = self.filter(
-            Q(title__iexact=name)
-            | Q(native_title__iexact=name)
-            | Q(pk__in=Alias.objects.filter(name__iexact=name).values("entry_id"))
-        )
-        return entries.of_kind(kind) if kind else entries
-
     def similar_to(self, name: str):
         """Entries whose title, native title or an alias contains ``name``."""
         return self.filter(
