@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import io
+import re
 import struct
 import unicodedata
 import uuid
@@ -47,6 +48,9 @@ ACCEPTED_TEXT = "JPEG, PNG, WebP or GIF"
 # Rendition widths in CSS pixels x density; an image narrower than one is not
 # enlarged, its own width is the largest rendition instead.
 RENDITION_WIDTHS = (160, 320, 640, 1280)
+# WebP cannot hold a side longer than this; a longer image (a 1 x 40,000 strip is
+# within the pixel limit) could not have renditions, so it is refused up front.
+MAX_SIDE = 16383
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -93,17 +97,22 @@ def prepare(upload, *, name: str | None = None) -> Prepared:
     # decoded. (Pillow itself refuses over 2 x Image.MAX_IMAGE_PIXELS at open.)
     image = _open(data)
     _check_size(*image.size)
-    _check_ends(data, image.format)
+    _check_ends(data, image)
     _check_whole(data)
     image = _cleaned(_decoded(data))
     has_alpha = image.mode == "RGBA"
     out_format = Picture.Format.PNG if has_alpha else Picture.Format.JPEG
     full = _encode(image, out_format)
     renditions = []
-    for width in _rendition_widths(image.width):
+    # Largest first, each made from the one before: shrinking a 40-megapixel image
+    # four times over costs seconds, shrinking it once and then 1280 px ones does not.
+    source = image
+    for width in reversed(_rendition_widths(image.width)):
         height = max(1, round(image.height * width / image.width))
-        sized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
-        renditions.append((width, height, _encode(sized, "webp"), _encode(sized, out_format)))
+        if width != source.width:
+            source = source.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
+        renditions.append((width, height, _encode(source, "webp"), _encode(source, out_format)))
+    renditions.reverse()
     return Prepared(
         width=image.width,
         height=image.height,
@@ -157,7 +166,9 @@ def _damaged() -> ValidationError:
 def _open(data: bytes) -> Image.Image:
     try:
         return Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except Image.DecompressionBombError:
+    # Past Image.MAX_IMAGE_PIXELS Pillow warns (an exception where warnings are
+    # errors, as in the tests), past twice that it refuses: both are over our limit.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _error(
             _("The image has too many pixels; the limit is %(limit)s megapixels.")
             % {"limit": _megapixels(max_pixels())},
@@ -190,10 +201,20 @@ def _check_size(width: int, height: int) -> None:
             },
             "too_many_pixels",
         )
+    if max(width, height) > MAX_SIDE:
+        raise _error(
+            _(
+                "The image is %(width)d × %(height)d pixels; neither side may be longer "
+                "than %(side)s pixels."
+            )
+            % {"width": width, "height": height, "side": f"{MAX_SIDE:,}"},
+            "too_many_pixels",
+        )
 
 
 def _check_whole(data: bytes) -> None:
-    """Decode every pixel once: a truncated or corrupt file fails here."""
+    """Pillow's own consistency check (chunk CRCs for PNG); a truncated or corrupt
+    file that passes it still fails when ``_decoded`` decodes every pixel."""
     try:
         with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
             image.verify()
@@ -233,13 +254,40 @@ def _appended() -> ValidationError:
     )
 
 
-def _check_ends(data: bytes, fmt: str) -> None:
-    end = {"PNG": _png_end, "GIF": _gif_end, "WEBP": _webp_end, "JPEG": _jpeg_end}[fmt](data)
+def _check_ends(data: bytes, image: Image.Image) -> None:
+    if image.format in ("JPEG", "MPO"):
+        end = _jpeg_end(data)
+        # A multi-picture JPEG (MPO: stereo cameras, phones' depth or gain maps)
+        # declares in its MPF header that more JPEG images follow the first one.
+        if "mp" in image.info or image.format == "MPO":
+            while end is not None and data[end : end + 2] == b"\xff\xd8":
+                end = _jpeg_end(data, end)
+    else:
+        end = {"PNG": _png_end, "GIF": _gif_end, "WEBP": _webp_end}[image.format](data)
     if end is None:
         raise _damaged()
     # Some cameras and editors pad files with zero bytes; that is not content.
-    if data[end:].strip(b"\0"):
-        raise _appended()
+    tail = data[end:].strip(b"\0")
+    if not tail:
+        return
+    # Phones put their own data after a photo's end (Samsung's trailer, HDR gain
+    # maps that Pillow does not list as pictures): a JPEG is refused only when what
+    # follows it is something a browser could take for a page or a script.
+    if image.format in ("JPEG", "MPO") and not _looks_like_markup(tail):
+        return
+    raise _appended()
+
+
+# Openings of what a browser would run or render if it sniffed the file as text.
+MARKUP = re.compile(
+    rb"<(?:!doctype|html|head|body|script|svg|iframe|object|embed|img|a\s|\?php|\?xml|style)"
+    rb"|javascript:",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_markup(tail: bytes) -> bool:
+    return MARKUP.search(tail) is not None
 
 
 def _png_end(data: bytes) -> int | None:
@@ -296,9 +344,10 @@ def _gif_end(data: bytes) -> int | None:
         return None
 
 
-def _jpeg_end(data: bytes) -> int | None:
-    """Walk the JPEG's segments to the end of the (last) scan's image (FFD9)."""
-    position = 2  # SOI
+def _jpeg_end(data: bytes, start: int = 0) -> int | None:
+    """Walk the JPEG starting at ``start`` through its segments to the end of the
+    (last) scan's image (FFD9)."""
+    position = start + 2  # SOI
     try:
         while True:
             while data[position] == 0xFF and data[position + 1] == 0xFF:
@@ -329,25 +378,32 @@ def _jpeg_end(data: bytes) -> int | None:
 
 
 def _cleaned(image: Image.Image) -> Image.Image:
-    """An RGB or RGBA copy in sRGB, turned the way the camera said, with no metadata."""
-    # A broken EXIF block leaves the image as it is: the pixels are still good.
+    """The image in RGB or RGBA and sRGB, turned the way the camera said, with no
+    metadata. May change ``image`` itself."""
+    # In place: a 40-megapixel image is 160 MB in Pillow, and every copy counts. A broken
+    # EXIF block leaves the image as it is: the pixels are still good.
     with suppress(Exception):
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )
     mode = "RGBA" if has_alpha else "RGB"
     converted = _to_srgb(image, mode)
-    try:
-        image = converted if converted is not None else image.convert(mode)
-    except (OSError, ValueError):
-        raise _error(_("The image's colour format is not supported."), "colours") from None
+    if converted is not None:
+        image = converted
+    elif image.mode != mode:
+        try:
+            image = image.convert(mode)
+        except (OSError, ValueError):
+            raise _error(_("The image's colour format is not supported."), "colours") from None
     if has_alpha and image.getextrema()[3][0] == 255:
         image = image.convert("RGB")  # fully opaque after all: a JPEG is smaller
-    # A fresh image: no info dict (EXIF, XMP, comments, text chunks) survives.
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
-    return clean
+    # Only the pixels go on. Pillow's encoders write the metadata they are given
+    # (we give none) and what ``info`` holds (comments, colour profiles): with
+    # ``info`` empty they write none. Cheaper than a fresh copy, which costs 160 MB
+    # more at 40 megapixels; tests/test_pictures.py checks the stored files.
+    image.info = {}
+    return image
 
 
 def _to_srgb(image: Image.Image, mode: str) -> Image.Image | None:
@@ -372,13 +428,20 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     elif fmt == Picture.Format.PNG:
         image.save(out, "PNG", optimize=image.width * image.height <= 1_000_000)
     else:
-        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        # Optimised and progressive coding hold every coefficient of the image in
+        # memory (some 120 MB at 40 megapixels); past 12 megapixels plain coding, a
+        # fifth larger, streams instead. Renditions are always small enough.
+        small = image.width * image.height <= 12_000_000
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=small, progressive=small)
     return out.getvalue()
 
 
 def _rendition_widths(width: int) -> list[int]:
+    """The standard widths below ``width``, and ``width`` itself when it is not
+    wider than the largest: an image is never enlarged, nor made twice at 1280."""
     widths = [w for w in RENDITION_WIDTHS if w < width]
-    widths.append(min(width, RENDITION_WIDTHS[-1]))
+    if width <= RENDITION_WIDTHS[-1]:
+        widths.append(width)
     return widths
 
 

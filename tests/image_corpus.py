@@ -52,9 +52,63 @@ def webp(width=500, height=400) -> bytes:
 
 
 def animated_gif(width=300, height=200, frames=3) -> bytes:
+    """``frames`` frames of different colours (red first); Pillow would merge equal ones."""
     out = io.BytesIO()
-    images = [Image.new("P", (width, height), index * 40) for index in range(frames)]
+    colours = [(220, 20, 20), (20, 220, 20), (20, 20, 220), (220, 220, 20)]
+    images = [Image.new("RGB", (width, height), colours[index % 4]) for index in range(frames)]
     images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=100)
+    return out.getvalue()
+
+
+def png_with_metadata(width=640, height=480) -> bytes:
+    """A PNG carrying text chunks and an eXIf chunk with the camera make and GPS."""
+    from PIL import PngImagePlugin
+
+    image = Image.new("RGB", (width, height), (240, 200, 10))
+    exif = image.getexif()
+    exif[0x010F] = CAMERA_MAKE
+    exif.get_ifd(0x8825)[2] = GPS_LATITUDE
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", CAMERA_MAKE)
+    text.add_text("Comment", "taken at home", zip=True)
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=text, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def cmyk_jpeg(width=300, height=200) -> bytes:
+    """A print shop's JPEG: CMYK, as browsers show badly or not at all."""
+    out = io.BytesIO()
+    Image.new("CMYK", (width, height), (0, 255, 255, 0)).save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def with_icc_profile(fmt="JPEG", mode="RGB", width=320, height=240) -> bytes:
+    """An image with an embedded colour profile (sRGB: Pillow can make no other)."""
+    colour = (30, 160, 90, 200) if mode == "RGBA" else (30, 160, 90)
+    out = io.BytesIO()
+    Image.new(mode, (width, height), colour).save(out, fmt, icc_profile=srgb_profile())
+    return out.getvalue()
+
+
+def mpo(width=400, height=300) -> bytes:
+    """A multi-picture JPEG (stereo cameras; phones add depth or gain maps this way):
+    a second JPEG follows the first, declared in the first one's MPF header."""
+    out = io.BytesIO()
+    left = Image.new("RGB", (width, height), (250, 0, 0))
+    left.save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (width, height))])
+    return out.getvalue()
+
+
+def sized(width, height, fmt="PNG", colour=(90, 90, 200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, fmt)
     return out.getvalue()
 
 
@@ -110,6 +164,32 @@ def pixel_bomb(width=20000, height=20000) -> bytes:
     )
 
 
+def jpeg_with_html() -> bytes:
+    return jpeg_with_exif(200, 100) + b"<html><script>alert(1)</script></html>"
+
+
+def mpo_with_html() -> bytes:
+    return mpo() + b"<html><script>alert(1)</script></html>"
+
+
+def gif_with_html() -> bytes:
+    return animated_gif() + b"<script>alert(1)</script>"
+
+
+def webp_with_html() -> bytes:
+    return webp() + b"<script>alert(1)</script>"
+
+
+def truncated_jpeg() -> bytes:
+    data = jpeg_with_exif()
+    return data[: len(data) * 2 // 3]
+
+
+def long_strip() -> bytes:
+    """1 x 40,000 pixels: within the pixel limit, but too long a side for a WebP."""
+    return sized(1, 40_000, colour=(0, 0, 0))
+
+
 def oversized(limit: int) -> bytes:
     """A real PNG padded past ``limit`` bytes with an ancillary chunk."""
     data = png(64, 64)
@@ -126,6 +206,17 @@ REFUSED = [
     ("svg-with-script", "drawing.svg", svg_with_script, "not_an_image"),
     ("eps-as-png", "poster.png", eps, "not_an_image"),
     ("20000x20000", "huge.png", pixel_bomb, "too_many_pixels"),
+]
+
+# More refused files, beyond the issue's list: other formats with something
+# appended, a cut-off JPEG, a side too long for renditions.
+REFUSED_MORE = [
+    ("jpeg-with-html", "photo.jpg", jpeg_with_html, "appended_data"),
+    ("mpo-with-html", "stereo.jpg", mpo_with_html, "appended_data"),
+    ("gif-with-html", "anim.gif", gif_with_html, "appended_data"),
+    ("webp-with-html", "still.webp", webp_with_html, "appended_data"),
+    ("truncated-jpeg", "cut.jpg", truncated_jpeg, "damaged"),
+    ("1x40000", "strip.png", long_strip, "too_many_pixels"),
 ]
 
 # Names that are accepted, and stored under a generated name.

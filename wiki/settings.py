@@ -128,11 +128,49 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded pictures go through Django's storage API (STORAGES["default"]), so they
+# can live anywhere a storage backend reaches. FANDEX_MEDIA_STORAGE picks one:
+#   filesystem (default)  MEDIA_ROOT on this machine
+#   s3                    an S3-compatible bucket through django-storages, which is
+#                         then needed: pip install "django-storages[s3]" (it is not
+#                         in requirements.txt). Credentials stay in the environment
+#                         (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), read by boto3.
+# See the README, "Storage in production".
+FANDEX_MEDIA_STORAGE = os.environ.get("FANDEX_MEDIA_STORAGE", "filesystem").strip().lower()
+if FANDEX_MEDIA_STORAGE == "filesystem":
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FANDEX_MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("FANDEX_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            # Another provider than AWS (MinIO, Ceph, R2, Spaces...): its address.
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # A CDN or public host name in front of the bucket, used in URLs.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Pictures are public: plain URLs, no expiring signatures.
+            "querystring_auth": False,
+            # Names are generated and never reused; never overwrite one.
+            "file_overwrite": False,
+            # None leaves access to the bucket's policy; "public-read" where ACLs are used.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"FANDEX_MEDIA_STORAGE={FANDEX_MEDIA_STORAGE!r}: use 'filesystem' or 's3'."
+    )
 # Django serves media itself in the embedded setup (and the test server); a
-# deployment whose web server or storage backend (S3...) serves them sets 0.
-FANDEX_SERVE_MEDIA = env_bool("FANDEX_SERVE_MEDIA", True)
+# deployment whose web server or storage backend (S3...) serves them sets 0,
+# the default with FANDEX_MEDIA_STORAGE=s3.
+FANDEX_SERVE_MEDIA = env_bool("FANDEX_SERVE_MEDIA", FANDEX_MEDIA_STORAGE == "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

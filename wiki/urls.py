@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
@@ -21,7 +23,12 @@ if settings.FANDEX_SERVE_MEDIA:
     @cache_control(public=True, max_age=31_536_000, immutable=True)
     def serve_media(request, path):
         # MEDIA_ROOT read per request: tests give each run a folder of its own.
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        try:
+            return serve(request, path, document_root=settings.MEDIA_ROOT)
+        except SuspiciousFileOperation:
+            # "../" out of MEDIA_ROOT: there is no such media file, and that is all
+            # the asker needs to know (Django would answer 400 and log an alarm).
+            raise Http404("No such file.") from None
 
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve_media, name="media")
