@@ -14,6 +14,15 @@ Every kind's admin is a django-reversion ``VersionAdmin``: each create, change
 and delete records a revision (editor, time, the edit summary typed on the
 form) with a ``Change`` row per entry, and editors can look at, revert to and
 recover any revision. ``entries.history`` does the restoring.
+
+Pictures: every kind's form has a main image (upload, remove, credit, a
+preview) and a gallery inline. An upload is checked and re-encoded in memory
+when the form is cleaned (``pictures.prepare``), so a bad file is an error on
+its field; the files are written (``pictures.store``) only in ``save_model``
+and ``save_formset``, after the form and every inline proved valid, and the
+whole view runs inside ``pictures.discarding_on_error()``, so a save that
+fails after that leaves no file behind. Replacing an image makes a new
+``Picture``; the old one stays for the revisions that name it.
 """
 
 from contextlib import contextmanager
@@ -27,7 +36,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
@@ -36,8 +47,8 @@ from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag as TaggitTag
 
-from . import history, services
-from .conflicts import ConflictCheckAdminMixin
+from . import history, pictures, services
+from .conflicts import INVALID, UNCHANGED, ConflictCheckAdminMixin
 from .models import (
     Alias,
     Appearance,
@@ -45,6 +56,8 @@ from .models import (
     Character,
     Entry,
     Episode,
+    GalleryImage,
+    Picture,
     Series,
     SeriesRelation,
     SeriesStudio,
@@ -121,12 +134,134 @@ class EditSummaryMixin(forms.Form):
         return [name for name in super().changed_data if name != "edit_summary"]
 
 
-class EntryEditForm(EditSummaryMixin, EntryAdminForm):
+# --- Pictures on forms ---------------------------------------------------------------------
+
+# What the file dialog offers; the file's content still decides (pictures.prepare).
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+IMAGE_HELP = _(
+    "A JPEG, PNG, WebP or GIF of at most %(size)s. It is checked, cleaned of "
+    "metadata (camera, GPS) and stored under a new name."
+)
+# Django's own message for a 0-byte upload, in the words pictures.prepare uses.
+EMPTY_FILE = _("The file is empty.")
+
+
+def _image_input():
+    return forms.FileInput(attrs={"accept": IMAGE_ACCEPT})
+
+
+def _image_help() -> str:
+    return IMAGE_HELP % {"size": filesizeformat(pictures.max_bytes())}
+
+
+class _PictureUploadField(forms.FileField):
+    """A file input for an image; ``pictures.prepare`` does the real checking.
+
+    No limit on the name's length: the name is only kept for editors to
+    recognise (``pictures.clean_name`` shortens it), never used to store.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _image_input())
+        kwargs.setdefault("error_messages", {"empty": EMPTY_FILE})
+        super().__init__(**kwargs)
+
+
+class MainImageFormMixin(forms.Form):
+    """Upload, replace or remove an entry's main image.
+
+    ``clean`` prepares the upload (checked and re-encoded in memory, nothing
+    written); the admin's ``save_model`` stores it. ``Entry.image`` itself is
+    not a form field, so the conflict check asks ``tracked_value`` what the
+    editor did to it.
+    """
+
+    image_upload = _PictureUploadField(label=_("Upload a main image"), required=False)
+    image_remove = forms.BooleanField(label=_("Remove the main image"), required=False)
+    tracked_model_fields = ("image",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared_image: pictures.Prepared | None = None
+        self.fields["image_upload"].help_text = _image_help()
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            self.prepared_image = pictures.prepare(upload)
+        return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.prepared_image is not None and cleaned_data.get("image_remove"):
+            self.add_error(
+                "image_remove",
+                _("Either upload a new main image or remove the current one, not both."),
+            )
+        return cleaned_data
+
+    def tracked_value(self, name: str):
+        """What the editor did to ``Entry.image`` (see ``entries.conflicts``)."""
+        if self.has_error("image_upload") or self.has_error("image_remove"):
+            return INVALID
+        if self.prepared_image is not None:
+            # A picture that does not exist yet: different from any stored one.
+            return f"\x00upload\x00{self.prepared_image.sha256}"
+        if self.cleaned_data.get("image_remove"):
+            return None
+        return UNCHANGED
+
+    def new_image(self, *, user) -> tuple[bool, Picture | None]:
+        """(whether the main image changes, the picture it becomes), storing an upload."""
+        if self.prepared_image is not None:
+            return True, pictures.store(self.prepared_image, user=user)
+        if self.cleaned_data.get("image_remove"):
+            return True, None
+        return False, None
+
+
+class EntryEditForm(EditSummaryMixin, MainImageFormMixin, EntryAdminForm):
     """The change form of a kind of entry."""
 
 
-class EpisodeEditForm(EditSummaryMixin, EpisodeAdminForm):
+class EpisodeEditForm(EditSummaryMixin, MainImageFormMixin, EpisodeAdminForm):
     """The change form of an episode (episodes added inline on a series have no summary)."""
+
+
+class GalleryImageForm(forms.ModelForm):
+    """One gallery row: an upload (required on a new row; on an existing one it replaces
+    the picture), caption, credit and position."""
+
+    upload = _PictureUploadField(label=_("image"), required=False)
+    # Left empty, a row goes after the others (EntryAdmin.save_formset).
+    position = forms.IntegerField(
+        label=_("position"),
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=_("Lower numbers come first; leave empty to put it last."),
+        widget=forms.NumberInput(attrs={"class": "vIntegerField", "style": "width: 5em"}),
+    )
+
+    class Meta:
+        model = GalleryImage
+        fields = ["caption", "credit", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: pictures.Prepared | None = None
+        if self.instance.pk is None:
+            field = self.fields["upload"]
+            field.required = True
+            field.error_messages["required"] = _("Choose an image for the new gallery row.")
+        else:
+            self.fields["upload"].label = _("replace image")
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.prepared = pictures.prepare(upload)
+        return upload
 
 
 # A bare "example.com" typed into a URL field becomes https://, which Django 6 makes the
@@ -270,6 +405,55 @@ class MembershipInline(admin.TabularInline):
     verbose_name_plural = _("studio positions")
 
 
+def picture_preview(picture: Picture | None, *, width: int = 160, details: bool = True):
+    """A thumbnail of ``picture`` (its smallest rendition), with its size and file name."""
+    if picture is None or not picture.renditions:
+        return format_html('<span class="picture-preview--none">{}</span>', _("No image"))
+    thumb = picture.renditions[0]
+    shown_width = min(width, thumb["width"])
+    shown_height = max(1, round(thumb["height"] * shown_width / thumb["width"]))
+    image = format_html(
+        # Lazy only in the changelist's long column; a form shows its few previews at once.
+        '<img src="{}" width="{}" height="{}" alt="" loading="{}" decoding="async">',
+        picture.thumbnail_url,
+        shown_width,
+        shown_height,
+        "eager" if details else "lazy",
+    )
+    if not details:
+        return image
+    return format_html(
+        '<figure class="picture-preview" style="margin: 0">{}<figcaption>{} × {} px · {}'
+        "</figcaption></figure>",
+        image,
+        picture.width,
+        picture.height,
+        picture.original_name or _("unnamed"),
+    )
+
+
+class GalleryImageInline(admin.TabularInline):
+    """An entry's gallery, in display order; ``EntryAdmin.save_formset`` stores uploads."""
+
+    model = GalleryImage
+    form = GalleryImageForm
+    fields = ["preview", "upload", "caption", "credit", "position"]
+    readonly_fields = ["preview"]
+    # Replaced through "upload", never shown as a select; compared by the conflict check.
+    conflict_fields = ["picture"]
+    ordering = ["position", "pk"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("picture")
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        return picture_preview(obj.picture)
+
+
 # --- History --------------------------------------------------------------------------------
 
 # The request attribute holding what a revert or recover view restored
@@ -300,7 +484,11 @@ def _keeping_comment():
 # Every kind's form starts with its names and ends with the page text; the kind's
 # own facts go in between.
 NAMES = (None, {"fields": ["title", "native_title", "slug"]})
-PAGE = (_("Page"), {"fields": ["summary", "body", "image", "tags"]})
+PAGE = (_("Page"), {"fields": ["summary", "body", "tags"]})
+IMAGE = (
+    _("Main image"),
+    {"fields": ["image_preview", "image_upload", "image_remove", "image_credit"]},
+)
 RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
 
 
@@ -319,21 +507,91 @@ class EntryAdmin(VersionAdmin):
         # As wide as the other text fields: a page often has half a dozen tags.
         TaggableManager: {"widget": TagWidget(attrs={"class": "vTextField"})},
     }
-    list_display = ["title", "tag_list", "updated_at"]
+    list_display = ["thumbnail", "title", "tag_list", "updated_at"]
+    list_display_links = ["thumbnail", "title"]
     # Only the tags this kind uses, not every tag in the encyclopedia.
     list_filter = [("tags", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "native_title", "aliases__name", "slug"]
-    readonly_fields = ["created_at", "updated_at"]
-    fieldsets = [NAMES, PAGE, RECORD]
-    inlines = [AliasInline]
+    readonly_fields = ["created_at", "updated_at", "image_preview"]
+    fieldsets = [NAMES, PAGE, IMAGE, RECORD]
+    inlines = [AliasInline, GalleryImageInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        # The image in the same query as the row: the thumbnail column costs nothing.
+        # The changelist ignores list_select_related once the queryset selects anything
+        # related, so a kind's own list_select_related is named here too.
+        related = ["image"]
+        if isinstance(self.list_select_related, list | tuple):
+            related += self.list_select_related
+        return super().get_queryset(request).select_related(*related).prefetch_related("tags")
 
     @admin.display(description=_("tags"))
     def tag_list(self, obj):
         # From the prefetch in get_queryset: tags.names() would query once per row.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        if obj.image is None:
+            return "—"
+        return picture_preview(obj.image, width=64, details=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.image_id is not None:
+            return fieldsets
+        # No main image yet: a "remove" box with nothing to remove would only confuse.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "image_remove"]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("current main image"))
+    def image_preview(self, obj):
+        return picture_preview(obj.image if obj is not None else None)
+
+    # --- Pictures: stored only once everything is valid ---------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The files of a save that fails after storing them (a database error when
+        # the inlines are written, or at commit) are deleted again.
+        with pictures.discarding_on_error():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        if getattr(form, "prepared_image", None) is not None:
+            # Shown again with errors elsewhere: browsers never refill a file input.
+            text = _(
+                "Your image was fine but is not saved yet: choose the file again before saving."
+            )
+            # The bound field copied the help text when it was made: change both.
+            form.fields["image_upload"].help_text = form["image_upload"].help_text = text
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(form, MainImageFormMixin):
+            changes, picture = form.new_image(user=request.user)
+            if changes:
+                obj.image = picture
+        super().save_model(request, obj, form, change)
+
+    def _save_gallery(self, request, formset) -> None:
+        """Store the gallery rows' uploads and give rows without a position the next ones."""
+        kept = [
+            row
+            for row in formset.forms
+            if row not in formset.deleted_forms and (row.instance.pk or row.has_changed())
+        ]
+        for row in kept:
+            if row.prepared is not None:
+                row.instance.picture = pictures.store(row.prepared, user=request.user)
+        positions = [row.instance.position for row in kept if row.instance.position is not None]
+        following = max(positions, default=0) + 1
+        for row in kept:
+            if row.instance.position is None:
+                row.instance.position = following
+                following += 1
 
     # --- Recording: every save and delete is a revision with a Change per entry ---------
 
@@ -368,6 +626,8 @@ class EntryAdmin(VersionAdmin):
             history.note_restored(restoring, skip=noted)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is GalleryImage:
+            self._save_gallery(request, formset)
         deleted = [
             (row.instance, row.instance.pk)
             for row in formset.deleted_forms
@@ -505,7 +765,16 @@ class EntryAdmin(VersionAdmin):
 
 @admin.register(Series)
 class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
-    list_display = ["title", "format", "status", "season", "year", "tag_list", "updated_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "format",
+        "status",
+        "season",
+        "year",
+        "tag_list",
+        "updated_at",
+    ]
     list_filter = ["format", "status", "season", "year", "source", *EntryAdmin.list_filter]
     fieldsets = [
         NAMES,
@@ -524,6 +793,7 @@ class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
             },
         ),
         PAGE,
+        IMAGE,
         (_("External databases"), {"fields": [("mal_id", "anidb_id", "anilist_id")]}),
         RECORD,
     ]
@@ -535,6 +805,7 @@ class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
         EpisodeInline,
         SeriesRelationInline,
         StreamingInline,
+        GalleryImageInline,
     ]
     # The form is long with its inlines: save buttons at the top too.
     save_on_top = True
@@ -542,8 +813,8 @@ class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
 
 @admin.register(Character)
 class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
-    list_display = ["title", "native_title", "appears_in", "tag_list", "updated_at"]
-    inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline]
+    list_display = ["thumbnail", "title", "native_title", "appears_in", "tag_list", "updated_at"]
+    inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline, GalleryImageInline]
 
     def get_queryset(self, request):
         return (
@@ -561,19 +832,42 @@ class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(ConflictCheckAdminMixin, EntryAdmin):
-    list_display = ["title", "native_title", "occupations", "birth_date", "tag_list", "updated_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "native_title",
+        "occupations",
+        "birth_date",
+        "tag_list",
+        "updated_at",
+    ]
     fieldsets = [
         NAMES,
         (_("Person"), {"fields": ["occupations", "birth_date"]}),
         PAGE,
+        IMAGE,
         RECORD,
     ]
-    inlines = [AliasInline, StaffCreditOnStaffInline, VoiceRoleInline, MembershipInline]
+    inlines = [
+        AliasInline,
+        StaffCreditOnStaffInline,
+        VoiceRoleInline,
+        MembershipInline,
+        GalleryImageInline,
+    ]
 
 
 @admin.register(Studio)
 class StudioAdmin(ConflictCheckAdminMixin, EntryAdmin):
-    list_display = ["title", "founded_year", "predecessor", "parent", "tag_list", "updated_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "founded_year",
+        "predecessor",
+        "parent",
+        "tag_list",
+        "updated_at",
+    ]
     list_select_related = ["predecessor", "parent"]
     autocomplete_fields = ["predecessor", "parent"]
     fieldsets = [
@@ -583,15 +877,16 @@ class StudioAdmin(ConflictCheckAdminMixin, EntryAdmin):
             {"fields": ["founded_year", "headquarters", "website", "predecessor", "parent"]},
         ),
         PAGE,
+        IMAGE,
         RECORD,
     ]
-    inlines = [AliasInline, StudioWorkInline, StudioMemberInline]
+    inlines = [AliasInline, StudioWorkInline, StudioMemberInline, GalleryImageInline]
 
 
 @admin.register(Episode)
 class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
     form = EpisodeEditForm
-    list_display = ["title", "series", "number", "air_date", "tag_list", "updated_at"]
+    list_display = ["thumbnail", "title", "series", "number", "air_date", "tag_list", "updated_at"]
     list_select_related = ["series"]
     # Only series that have episodes, not every series in the encyclopedia.
     list_filter = [("series", admin.RelatedOnlyFieldListFilter), *EntryAdmin.list_filter]
@@ -601,6 +896,7 @@ class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
         (None, {"fields": ["series", "number", "title", "native_title", "slug"]}),
         (_("Broadcast"), {"fields": ["air_date", "runtime_minutes"]}),
         PAGE,
+        IMAGE,
         RECORD,
     ]
 

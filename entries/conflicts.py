@@ -26,6 +26,17 @@ the database with base says what someone else changed in between.
 The add form and django-reversion's revert/recover forms (which restore an
 explicit old version on purpose) are not checked.
 
+Fields edited through form-only fields
+--------------------------------------
+The main image is not a form field: the editor uploads a file or ticks
+"remove", and the admin stores the picture only when the whole save is valid.
+A form names such model fields in ``tracked_model_fields`` and says what the
+editor did to each with ``tracked_value(name)``: a value, ``UNCHANGED`` (left
+as the form showed it) or ``INVALID`` (its input failed validation, so it
+counts as changed). An inline names model fields that its form edits without
+showing them (a gallery row's picture, replaced by an upload) in
+``conflict_fields``, so that they are part of the inline's hash.
+
 Why the row lock is enough on PostgreSQL, and what else is guarded
 ------------------------------------------------------------------
 Every checked save takes ``FOR UPDATE`` on the ``Entry`` row before it reads
@@ -93,6 +104,10 @@ DIFF_FIELDS = frozenset({"body"})
 DIFF_MAX_LINES = 40
 VALUE_MAX_CHARS = 300
 ROWS_MAX = 20
+# What a form's ``tracked_value(name)`` returns for a field the editor left alone,
+# and for one whose input failed validation.
+UNCHANGED = object()
+INVALID = object()
 
 
 # --- Hashing values ------------------------------------------------------------------------
@@ -324,6 +339,8 @@ class ConflictCheckFormMixin:
                 continue
             if field.concrete or isinstance(field, TaggableManager):
                 tracked[name] = field
+        for name in getattr(self, "tracked_model_fields", ()):
+            tracked[name] = opts.get_field(name)
         return tracked
 
     def _hashes(self, obj) -> dict[str, str]:
@@ -423,8 +440,14 @@ class ConflictCheckFormMixin:
         submitted = {
             name: _digest(_canonical(field, cleaned_data[name]))
             for name, field in tracked.items()
-            if name in cleaned_data
+            if name in cleaned_data and name in self.fields
         }
+        for name in getattr(self, "tracked_model_fields", ()):
+            value = self.tracked_value(name)
+            if value is UNCHANGED:
+                submitted[name] = base_hashes.get(name)
+            elif value is not INVALID:
+                submitted[name] = _digest(_canonical(tracked[name], value))
         # A field that failed validation counts as changed by the editor.
         mine = {name for name in tracked if submitted.get(name) != base_hashes.get(name)}
         theirs = [name for name in tracked if current_hashes[name] != base_hashes.get(name)]
@@ -460,7 +483,8 @@ class ConflictCheckFormMixin:
             self.merged = (edit, [self._label(name, tracked[name]) for name in merging])
 
     def _label(self, name: str, field) -> str:
-        label = self.fields[name].label or getattr(field, "verbose_name", name)
+        form_field = self.fields.get(name)
+        label = (form_field and form_field.label) or getattr(field, "verbose_name", name)
         return capfirst(str(label))
 
     def _conflict_message(self, *, current, edit: OtherEdit, fields, inlines, cleaned_data):
@@ -578,7 +602,8 @@ class ConflictCheckAdminMixin:
         state = {}
         for accessor, inline, fk in self._inline_relations(request, obj):
             names = []
-            for name in inline.get_fields(request, obj):
+            shown = [*inline.get_fields(request, obj), *getattr(inline, "conflict_fields", ())]
+            for name in shown:
                 try:
                     field = inline.model._meta.get_field(name)
                 except FieldDoesNotExist:

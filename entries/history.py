@@ -1,8 +1,11 @@
 """Revision history of entries: putting a revision back, and comparing two revisions.
 
 What a revision holds is set in ``revisions``: the whole page, with its own
-rows, aliases, tags and inline rows (credits, appearances, voice actors, a
-series' episodes). This module reads that back.
+rows, aliases, tags, gallery rows and inline rows (credits, appearances, voice
+actors, a series' episodes). This module reads that back. Pictures are named
+by id only (they never change once stored, and ``prune_pictures`` keeps every
+picture a revision names), so restoring an entry brings its main image and
+gallery back as they were.
 
 Restoring
     ``restore_entry`` reverts an entry to a revision, or recovers a deleted
@@ -61,6 +64,8 @@ from .models import (
     Character,
     Entry,
     Episode,
+    GalleryImage,
+    Picture,
     Series,
     SeriesRelation,
     SeriesStudio,
@@ -169,11 +174,12 @@ KINDS: dict[str, type[Entry]] = {model.KIND: model for model in INLINES}
 OWN_ROWS: tuple[tuple[type[models.Model], str], ...] = (
     (Alias, "entry_id"),
     (TaggedEntry, "content_object_id"),
+    (GalleryImage, "entry_id"),
 )
 
 # Entry fields a revision compares, in form order; the body gets a line diff of its own.
 # The rest are derived (body_html, the name keys), bookkeeping, or never edited.
-ENTRY_FIELDS = ("title", "native_title", "slug", "summary", "image")
+ENTRY_FIELDS = ("title", "native_title", "slug", "summary", "image", "image_credit")
 DERIVED_FIELDS = frozenset(
     {"body_html", "title_key", "native_key", "version", "created_at", "updated_at"}
 )
@@ -311,12 +317,17 @@ def restore(*, revision: Revision, model: type[Entry], pk: Any) -> Restored:
 
 
 def _missing_references(data: RevisionData, part: set[Key]) -> dict[Key, list[models.Field]]:
-    """For rows of ``part`` pointing at entries or platforms that exist no more (and that
-    ``part`` does not bring back), those foreign keys."""
+    """For rows of ``part`` pointing at entries, platforms or pictures that exist no more
+    (and that ``part`` does not bring back), those foreign keys.
+
+    ``prune_pictures`` keeps every picture a revision names, so a missing picture
+    was deleted by other means: the main image is then left empty, and the gallery
+    row left out, rather than failing the whole revert.
+    """
     wanted: dict[Key, list[tuple[models.Field, int]]] = defaultdict(list)
     for key in part:
         row_model, object_id = key
-        if row_model in (Entry, Tag, TaggedEntry, Alias):
+        if row_model in (Tag, TaggedEntry, Alias):
             continue
         row = data.row(row_model, object_id)
         for model_field in row_model._meta.concrete_fields:
@@ -325,29 +336,33 @@ def _missing_references(data: RevisionData, part: set[Key]) -> dict[Key, list[mo
             if target is None or model_field.primary_key or value is None:
                 continue
             brought_back = issubclass(target, Entry) and _key(Entry, value) in part
-            if (issubclass(target, Entry) or target is StreamingPlatform) and not brought_back:
+            checked = issubclass(target, Entry) or target in (StreamingPlatform, Picture)
+            if checked and not brought_back:
                 wanted[key].append((model_field, int(value)))
-    pks = {pk for refs in wanted.values() for _field, pk in refs}
-    entries = set(Entry.objects.filter(pk__in=pks).values_list("pk", flat=True))
-    platform_pks = {
-        pk
-        for refs in wanted.values()
-        for model_field, pk in refs
-        if model_field.related_model is StreamingPlatform
+    by_target: dict[type[models.Model], set[int]] = defaultdict(set)
+    for refs in wanted.values():
+        for model_field, pk in refs:
+            by_target[_checked_model(model_field)].add(pk)
+    existing = {
+        target: set(target._default_manager.filter(pk__in=pks).values_list("pk", flat=True))
+        for target, pks in by_target.items()
     }
-    platforms = set(
-        StreamingPlatform.objects.filter(pk__in=platform_pks).values_list("pk", flat=True)
-    )
     missing: dict[Key, list[models.Field]] = {}
     for key, refs in wanted.items():
         gone = [
             model_field
             for model_field, pk in refs
-            if pk not in (platforms if model_field.related_model is StreamingPlatform else entries)
+            if pk not in existing[_checked_model(model_field)]
         ]
         if gone:
             missing[key] = gone
     return missing
+
+
+def _checked_model(model_field: models.Field) -> type[models.Model]:
+    """The model whose rows a foreign key's values are looked up in (kinds: ``Entry``)."""
+    target = model_field.related_model
+    return Entry if issubclass(target, Entry) else target
 
 
 def _version_write(version: Version, *, clear: Sequence[str] = ()) -> Callable[[], Any]:
@@ -565,7 +580,8 @@ class Snapshot:
 
 
 class Names:
-    """Titles of the entries (and names of the platforms) that a revision's rows point at.
+    """Titles of the entries (and names of the platforms and pictures) that a revision's
+    rows point at.
 
     With ``data``, the revision's own rows come first (an episode's title as that
     revision has it); then today's titles; then the last title of a deleted entry.
@@ -576,13 +592,15 @@ class Names:
         entries: dict[int, str],
         platforms: dict[int, str],
         data: RevisionData | None = None,
+        pictures: dict[int, str] | None = None,
     ):
         self.entries = entries
         self.platforms = platforms
         self.data = data
+        self.pictures = pictures or {}
 
     def within(self, data: RevisionData) -> Names:
-        return Names(self.entries, self.platforms, data)
+        return Names(self.entries, self.platforms, data, self.pictures)
 
     def entry(self, pk: Any) -> str:
         if pk is None:
@@ -595,31 +613,63 @@ class Names:
     def platform(self, pk: Any) -> str:
         return self.platforms.get(int(pk), f"platform #{pk}")
 
+    def picture(self, pk: Any) -> str:
+        if pk is None:
+            return ""
+        return self.pictures.get(int(pk), "an image deleted since")
 
-def references(data: RevisionData, model: type[Entry], pk: Any) -> tuple[set[int], set[int]]:
-    """Ids of the entries and of the streaming platforms that the entry's part of the
-    revision points at, whose names a snapshot shows."""
-    entries, platforms = set(), set()
+
+def picture_name(picture: Picture) -> str:
+    """A picture as a diff shows it: the uploader's file name and its size in pixels."""
+    name = picture.original_name or "unnamed image"
+    return f"{name} ({picture.width} × {picture.height})"
+
+
+@dataclass
+class References:
+    """Ids of what an entry's part of a revision points at, whose names a snapshot shows."""
+
+    entries: set[int] = field(default_factory=set)
+    platforms: set[int] = field(default_factory=set)
+    pictures: set[int] = field(default_factory=set)
+
+    def __or__(self, other: References) -> References:
+        return References(
+            self.entries | other.entries,
+            self.platforms | other.platforms,
+            self.pictures | other.pictures,
+        )
+
+
+def references(data: RevisionData, model: type[Entry], pk: Any) -> References:
+    """The entries, streaming platforms and pictures that the entry's part of the
+    revision points at."""
+    found = References()
     for row_model, object_id in data.part_of(model, pk):
-        if row_model in (Entry, Tag, TaggedEntry, Alias):
+        if row_model in (Tag, TaggedEntry, Alias):
             continue
         row = data.row(row_model, object_id)
         for model_field in row_model._meta.concrete_fields:
             if not model_field.is_relation or model_field.primary_key:
                 continue
             value = row.get(model_field.attname)
-            if value is None:
-                continue
-            if issubclass(model_field.related_model, Entry):
-                entries.add(int(value))
-            elif model_field.related_model is StreamingPlatform:
-                platforms.add(int(value))
-    return entries, platforms
+            target = model_field.related_model
+            if value is None or (row_model is GalleryImage and target is Entry):
+                continue  # a gallery row's own entry needs no name
+            if target is Picture:
+                found.pictures.add(int(value))
+            elif issubclass(target, Entry):
+                found.entries.add(int(value))
+            elif target is StreamingPlatform:
+                found.platforms.add(int(value))
+    return found
 
 
 def _display(model_field: models.Field, value: Any, names: Names) -> str:
     if value is None:
         return ""
+    if model_field.is_relation and model_field.related_model is Picture:
+        return names.picture(value)
     if model_field.is_relation:
         return names.entry(value)
     if model_field.choices:
@@ -658,9 +708,14 @@ def snapshot(data: RevisionData, model: type[Entry], pk: Any, names: Names) -> S
     for _object_id, row in data.rows(Alias, "entry_id", pk):
         text = f"{row['name']} ({_choice(Alias, 'language', row['language'])})"
         aliases.append(f"{text}, former name" if row.get("is_former") else text)
+    gallery = sorted(
+        (row["position"], int(object_id), _gallery_line(row, names))
+        for object_id, row in data.rows(GalleryImage, "entry_id", pk)
+    )
     lists = [
         ("Tags", tuple(sorted(tag_names, key=str.casefold))),
         ("Aliases", tuple(sorted(aliases, key=str.casefold))),
+        ("Gallery", tuple(text for _position, _pk, text in gallery)),
     ]
     for inline in INLINES[model]:
         lines = sorted(
@@ -668,6 +723,16 @@ def snapshot(data: RevisionData, model: type[Entry], pk: Any, names: Names) -> S
         )
         lists.append((inline.label, tuple(text for _sort, text in lines)))
     return Snapshot(fields=tuple(fields), body=entry_row.get("body") or "", lists=tuple(lists))
+
+
+def _gallery_line(row: Row, names: Names) -> str:
+    """A gallery row in words, in gallery order: "key.png (1600 × 900): “caption” — credit"."""
+    text = names.picture(row["picture_id"])
+    if row.get("caption"):
+        text = f"{text}: “{row['caption']}”"
+    if row.get("credit"):
+        text = f"{text} — {row['credit']}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -851,12 +916,10 @@ def revision_diff(entry: Entry, revision_id: int) -> RevisionDiff | None:
     new_data = RevisionData(by_revision[revision_id])
     old_data = RevisionData(by_revision[previous.revision_id]) if previous else None
 
-    entry_ids, platform_ids = references(new_data, model, entry.pk)
+    referenced = references(new_data, model, entry.pk)
     if old_data is not None:
-        old_entries, old_platforms = references(old_data, model, entry.pk)
-        entry_ids |= old_entries
-        platform_ids |= old_platforms
-    names = load_names(entry_ids, platform_ids)
+        referenced = referenced | references(old_data, model, entry.pk)
+    names = load_names(referenced)
     new = snapshot(new_data, model, entry.pk, names)
     old = snapshot(old_data, model, entry.pk, names) if old_data is not None else None
     return RevisionDiff(
@@ -868,7 +931,9 @@ def revision_diff(entry: Entry, revision_id: int) -> RevisionDiff | None:
     )
 
 
-def load_names(entry_ids: set[int], platform_ids: set[int]) -> Names:
+def load_names(referenced: References) -> Names:
+    """Names for a snapshot: a query per kind of thing referenced (none for nothing)."""
+    entry_ids, platform_ids = referenced.entries, referenced.platforms
     titles = dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "title"))
     missing = entry_ids - titles.keys()
     if missing:
@@ -882,4 +947,10 @@ def load_names(entry_ids: set[int], platform_ids: set[int]) -> Names:
     platforms = dict(
         StreamingPlatform.objects.filter(pk__in=platform_ids).values_list("pk", "name")
     )
-    return Names(titles, platforms)
+    pictures = {
+        picture.pk: picture_name(picture)
+        for picture in Picture.objects.filter(pk__in=referenced.pictures).only(
+            "pk", "original_name", "width", "height"
+        )
+    }
+    return Names(titles, platforms, pictures=pictures)

@@ -2,10 +2,15 @@
 
 A revision of an entry holds the whole page: the entry's own row and its
 kind's row, its aliases, its tags (the ``TaggedEntry`` rows and the tags
-themselves, so a tag deleted since comes back on revert) and its inline rows
-(credits, appearances, voice actors, episodes, relations, streaming). Each
-revision also gets one ``Change`` row per entry it is about, which recent
-changes and the public history read.
+themselves, so a tag deleted since comes back on revert), its gallery rows and
+its inline rows (credits, appearances, voice actors, episodes, relations,
+streaming). Each revision also gets one ``Change`` row per entry it is about,
+which recent changes and the public history read.
+
+Pictures themselves are not versioned: a ``Picture`` never changes once
+stored, so the entry's ``image`` and each gallery row's ``picture`` (ids in
+the revision) are enough to show them again. What keeps those pictures
+around is ``prune_pictures``, which never deletes one a revision names.
 
 Use ``recorded(...)`` around any write that should show in the history, and
 ``note(...)`` for each entry the write was about.
@@ -23,6 +28,7 @@ from .models import (
     Character,
     Entry,
     Episode,
+    GalleryImage,
     Series,
     SeriesRelation,
     SeriesStudio,
@@ -35,6 +41,10 @@ from .models import (
     TaggedEntry,
     VoiceCredit,
 )
+
+# What the Entry row of every kind's revision follows: its own rows. (The bangumi
+# importer writes revisions itself and must hold the same rows.)
+ENTRY_FOLLOW = ("aliases", "tagged_items", "gallery")
 
 # What each kind's revision follows, beyond the parent Entry row (entry_ptr).
 FOLLOW = {
@@ -57,12 +67,13 @@ def register_models() -> None:
     """Register every versioned model once (called from ``EntriesConfig.ready``)."""
     if reversion.is_registered(Entry):
         return
-    reversion.register(Entry, follow=("aliases", "tagged_items"))
+    reversion.register(Entry, follow=ENTRY_FOLLOW)
     for model, follow in FOLLOW.items():
         reversion.register(model, follow=("entry_ptr", *follow))
     reversion.register(TaggedEntry, follow=("tag",))
     for model in (
         Alias,
+        GalleryImage,
         Tag,
         SeriesStudio,
         StaffCredit,

@@ -13,7 +13,17 @@ from django.test import Client
 from reversion.models import Version
 
 from entries.conflicts import BASE_SNAPSHOT, BASE_VERSION
-from entries.models import Alias, Character, Entry, Episode, Series, Staff, Studio
+from entries.models import (
+    Alias,
+    Character,
+    Entry,
+    Episode,
+    GalleryImage,
+    Picture,
+    Series,
+    Staff,
+    Studio,
+)
 
 from . import factories
 from .test_admin import admin_url, form_data
@@ -396,3 +406,150 @@ def test_twenty_concurrent_saves_one_wins_and_nineteen_see_the_conflict():
     saved = reload(character)
     assert saved.body == bodies[winners[0]]
     assert saved.version == character.version + 1
+
+
+# --- Pictures ------------------------------------------------------------------------------------
+
+
+def _png(colour, name):
+    from .image_corpus import png, upload
+
+    return upload(name, png(colour=colour))
+
+
+def _files(media_root) -> set[str]:
+    from .test_admin_pictures import files_under
+
+    return set(files_under(media_root))
+
+
+@pytest.mark.parametrize("model", KINDS, ids=kind_id)
+def test_two_editors_changing_the_main_image(alice, bob, media_root, model):
+    entry = make_entry(model)
+    url, alice_data = open_change_form(alice, entry)
+    _, bob_data = open_change_form(bob, entry)
+    alice_data["image_upload"] = _png((1, 0, 0), "alice.png")
+    assert alice.post(url, alice_data).status_code == 302
+    alices = reload(entry).image
+    stored = _files(media_root)
+
+    bob_data["image_upload"] = _png((0, 0, 1), "bob.png")
+    response = bob.post(url, bob_data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert CONFLICT in content
+    # What changed: the main image, by the name Alice's file had.
+    assert "Main image" in content
+    assert "alice.png" in content
+    # Nothing of Bob's: no picture, no file.
+    assert reload(entry).image == alices
+    assert list(Picture.objects.values_list("original_name", flat=True)) == ["alice.png"]
+    assert _files(media_root) == stored
+
+
+def test_removing_an_image_someone_else_replaced_is_a_conflict(alice, bob, media_root):
+    from entries import pictures
+
+    first = pictures.store_upload(_png((5, 5, 5), "first.png"))
+    series = factories.make_series(image=first)
+    url, alice_data = open_change_form(alice, series)
+    _, bob_data = open_change_form(bob, series)
+    alice_data["image_upload"] = _png((6, 6, 6), "second.png")
+    assert alice.post(url, alice_data).status_code == 302
+
+    bob_data["image_remove"] = "on"
+    response = bob.post(url, bob_data)
+
+    assert CONFLICT in response.content.decode()
+    assert reload(series).image.original_name == "second.png"
+
+
+def test_two_editors_changing_the_same_gallery_row(alice, bob, media_root):
+    from entries import pictures
+
+    series = make_entry(Series)
+    row = GalleryImage.objects.create(
+        entry=series, picture=pictures.store_upload(_png((3, 3, 3), "old.png")), caption="Old"
+    )
+    url, alice_data = open_change_form(alice, series)
+    _, bob_data = open_change_form(bob, series)
+    alice_data["gallery-0-upload"] = _png((4, 4, 4), "alice.png")
+    assert alice.post(url, alice_data).status_code == 302
+    stored = _files(media_root)
+
+    bob_data["gallery-0-upload"] = _png((0, 4, 0), "bob.png")
+    bob_data["gallery-0-caption"] = "Bob's caption"
+    response = bob.post(url, bob_data)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert CONFLICT in content
+    assert "Gallery" in content
+    row.refresh_from_db()
+    assert (row.picture.original_name, row.caption) == ("alice.png", "Old")
+    assert not Picture.objects.filter(original_name="bob.png").exists()
+    assert _files(media_root) == stored
+
+
+def test_a_gallery_caption_changed_by_someone_else_is_a_conflict(alice, bob, media_root):
+    from entries import pictures
+
+    series = make_entry(Series)
+    picture = pictures.store_upload(_png((3, 3, 3), "old.png"))
+    row = GalleryImage.objects.create(entry=series, picture=picture, caption="Old")
+    url, alice_data = open_change_form(alice, series)
+    _, bob_data = open_change_form(bob, series)
+    alice_data["gallery-0-caption"] = "Alice's caption"
+    assert alice.post(url, alice_data).status_code == 302
+
+    bob_data["gallery-0-caption"] = "Bob's caption"
+    bob_data["image_upload"] = _png((9, 0, 9), "bob.png")
+    response = bob.post(url, bob_data)
+
+    assert CONFLICT in response.content.decode()
+    row.refresh_from_db()
+    assert row.caption == "Alice's caption"
+    assert Picture.objects.count() == 1
+    assert _files(media_root) == set(picture.storage_names())
+
+
+def test_an_image_and_a_summary_changed_by_two_editors_are_merged(alice, bob, media_root):
+    character = make_entry(Character)
+    url, alice_data = open_change_form(alice, character)
+    _, bob_data = open_change_form(bob, character)
+    alice_data["image_upload"] = _png((7, 0, 0), "portrait.png")
+    alice_data["image_credit"] = "Alice"
+    assert alice.post(url, alice_data).status_code == 302
+
+    bob_data["summary"] = "Bob's summary."
+    response = bob.post(url, bob_data)
+
+    assert response.status_code == 302
+    saved = reload(character)
+    assert saved.summary == "Bob's summary."
+    assert (saved.image.original_name, saved.image_credit) == ("portrait.png", "Alice")
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    merged = [note for note in notes if note.startswith("Merged with alice’s edit of")]
+    assert len(merged) == 1, notes
+    assert sorted(merged[0].split(": ", 1)[1].rstrip(".").split(", ")) == [
+        "Main image",
+        "Main image credit",
+    ]
+
+
+def test_a_summary_and_an_image_changed_by_two_editors_are_merged(alice, bob, media_root):
+    studio = make_entry(Studio)
+    url, alice_data = open_change_form(alice, studio)
+    _, bob_data = open_change_form(bob, studio)
+    alice_data["summary"] = "Alice's summary."
+    assert alice.post(url, alice_data).status_code == 302
+
+    bob_data["image_upload"] = _png((0, 7, 0), "logo.png")
+    response = bob.post(url, bob_data)
+
+    assert response.status_code == 302
+    saved = reload(studio)
+    assert saved.summary == "Alice's summary."
+    assert saved.image.original_name == "logo.png"
+    assert _files(media_root) == set(saved.image.storage_names())

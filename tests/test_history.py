@@ -31,7 +31,7 @@ from entries.models import (
 )
 from entries.revisions import FOLLOW, note, recorded
 
-from . import factories
+from . import factories, image_corpus
 from .test_admin import add_rows, admin_url, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
@@ -194,8 +194,15 @@ def state(model, pk) -> dict:
         "body_html": entry.body_html,
         "tags": sorted(entry.tags.names()),
         "aliases": sorted(entry.aliases.values_list("name", "language")),
+        "image": (entry.image_id, entry.image and entry.image.original_name, entry.image_credit),
+        # In gallery order.
+        "gallery": list(entry.gallery.values_list("caption", "picture__original_name", "picture")),
         "rows": CASES[model][2](entry),
     }
+
+
+def picture_upload(name: str, colour: tuple[int, int, int]):
+    return image_corpus.upload(name, image_corpus.png(240, 160, colour))
 
 
 @dataclass
@@ -226,9 +233,17 @@ def edited(request, editor_client, world) -> Edited:
         body=FIRST_BODY,
         tags="alpha, beta",
         edit_summary="Started the page",
+        image_upload=picture_upload("first.png", (1, 0, 0)),
+        image_credit="First credit",
     )
     add_rows(
         data, "aliases", {"name": "Old Name", "language": "en"}, {"name": "Kept", "language": "ja"}
+    )
+    add_rows(
+        data,
+        "gallery",
+        {"caption": "One", "upload": picture_upload("one.png", (0, 1, 0))},
+        {"caption": "Two", "upload": picture_upload("two.png", (0, 0, 1))},
     )
     first_rows(data, world)
     response = editor_client.post(url, data)
@@ -243,8 +258,15 @@ def edited(request, editor_client, world) -> Edited:
         body=SECOND_BODY,
         tags="beta, gamma",
         edit_summary="Rewrote the second line",
+        image_upload=picture_upload("second.png", (2, 0, 0)),
+        image_credit="Second credit",
     )
     data[f"aliases-{row_index(data, 'aliases', 'name', 'Old Name')}-DELETE"] = "on"
+    data[f"gallery-{row_index(data, 'gallery', 'caption', 'One')}-caption"] = "One, recaptioned"
+    data[f"gallery-{row_index(data, 'gallery', 'caption', 'Two')}-DELETE"] = "on"
+    add_rows(
+        data, "gallery", {"caption": "Three", "upload": picture_upload("three.png", (3, 0, 0))}
+    )
     second_rows(data, world)
     response = editor_client.post(url, data)
     assert response.status_code == 302, form_errors(response)
@@ -275,6 +297,13 @@ def test_every_kind_in_the_admin_records_both_revisions(edited, editor):
     assert edited.second["tags"] == ["beta", "gamma"]
     assert edited.first["rows"] != edited.second["rows"]
     assert edited.second["aliases"] == [("Kept", "ja")]
+    assert edited.first["image"][1:] == ("first.png", "First credit")
+    assert edited.second["image"][1:] == ("second.png", "Second credit")
+    assert [row[:2] for row in edited.first["gallery"]] == [("One", "one.png"), ("Two", "two.png")]
+    assert [row[:2] for row in edited.second["gallery"]] == [
+        ("One, recaptioned", "one.png"),
+        ("Three", "three.png"),
+    ]
 
     changes = list(Change.objects.filter(entry_pk=edited.pk).order_by("pk"))
     assert [change.action for change in changes] == ["create", "change"]
@@ -337,9 +366,22 @@ def test_each_diff_shows_its_own_tags(edited, client):
         ("Kept (Japanese)", "kept"),
         ("Old Name (English)", "removed"),
     ]
+    # Pictures by the names they were uploaded under, not by their ids.
+    assert [(i.text, i.state) for i in first_lists["Gallery"].items] == [
+        ("one.png (240 × 160): “One”", "added"),
+        ("two.png (240 × 160): “Two”", "added"),
+    ]
+    assert [(i.text, i.state) for i in second_lists["Gallery"].items] == [
+        ("one.png (240 × 160): “One”", "removed"),
+        ("two.png (240 × 160): “Two”", "removed"),
+        ("one.png (240 × 160): “One, recaptioned”", "added"),
+        ("three.png (240 × 160): “Three”", "added"),
+    ]
     fields = {f.label: (f.old, f.new) for f in second.context["comparison"].fields}
     assert fields["Title"] == ("First title", "Second title")
     assert fields["Summary"] == ("The first summary.", "The second summary.")
+    assert fields["Main image"] == ("first.png (240 × 160)", "second.png (240 × 160)")
+    assert fields["Main image credit"] == ("First credit", "Second credit")
     body = [(line.kind, line.text) for line in second.context["comparison"].body]
     assert ("removed", "The second line.") in body
     assert ("added", "The second line, rewritten.") in body

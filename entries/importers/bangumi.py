@@ -107,6 +107,7 @@ from entries.models import (
     Alias,
     Change,
     Entry,
+    GalleryImage,
     Language,
     Series,
     Streaming,
@@ -1148,12 +1149,13 @@ def page_objects(entry: Entry) -> Iterator[models.Model]:
 
     The same rows ``reversion.add_to_revision`` reaches through the registration in
     ``entries.revisions``: the kind's row, the Entry row (``entry_ptr``), aliases,
-    tagged items and their tags, and each relation in ``FOLLOW``, pages among
-    them (episodes) with their own rows.
+    tagged items and their tags, gallery rows, and each relation in ``FOLLOW``,
+    pages among them (episodes) with their own rows.
     """
     yield entry
     yield entry.entry_ptr  # built from the subclass's own fields: no query
     yield from _related(entry, "aliases")
+    yield from _related(entry, "gallery")
     for tagged in _related(entry, "tagged_items"):
         yield tagged
         yield tagged.tag
@@ -1184,6 +1186,11 @@ def _page_prefetches(model: type[Entry]) -> list[models.Prefetch]:
             "tagged_items",
             queryset=TaggedEntry.objects.select_related("tag"),
             to_attr="_history_tagged_items",
+        ),
+        models.Prefetch(
+            "gallery",
+            queryset=GalleryImage.objects.select_related("picture"),
+            to_attr="_history_gallery",
         ),
     ]
     for name in FOLLOW[model]:
