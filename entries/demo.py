@@ -17,16 +17,33 @@ A run that changes nothing records nothing.
 
 The text is written for Fandex. Bodies use wiki links (``[[Bones]]``), which
 render as plain text until the wiki-link renderer lands.
+
+Pictures are made at load time with Pillow, and are plainly not artwork from the
+shows: a monogram card per entry (its initials on its kind's colour, its title,
+and "Fandex demo picture"), set as its main image, and a small gallery of such
+cards on Metallic Rouge. They are stored through ``entries.pictures`` like any
+upload, so they have their renditions. The cards are drawn the same way every
+time, and a picture is found again by the SHA-256 of its bytes, so a second run
+stores no new picture and writes no new file; only a changed card (a new title,
+a new Pillow that draws differently) makes a new picture. Files written by a
+load that fails are deleted again.
 """
 
 import datetime
+import hashlib
+import io
 import textwrap
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
 
+from . import pictures
 from .models import (
     Alias,
     Appearance,
@@ -34,7 +51,9 @@ from .models import (
     Character,
     Entry,
     Episode,
+    GalleryImage,
     Language,
+    Picture,
     Series,
     SeriesStudio,
     Staff,
@@ -69,6 +88,152 @@ class DemoReport:
             f"created {len(self.created)}, updated {len(self.updated)}, "
             f"unchanged {len(self.unchanged)}"
         )
+
+
+# --- Demo pictures ---------------------------------------------------------------------
+
+DEMO_CREDIT = "Fandex demo placeholder"
+DEMO_MARK = "Fandex demo picture"
+# Each kind's colour (the site's kind colours) and card shape: landscape key
+# visuals and stills, portraits of people and characters, square studio logos.
+# Small enough to load fast; the renditions go up to the card's own width.
+CARD_STYLES = {
+    Entry.Kind.SERIES: ((42, 79, 196), (640, 360)),
+    Entry.Kind.EPISODE: ((78, 82, 102), (640, 360)),
+    Entry.Kind.CHARACTER: ((176, 58, 140), (360, 480)),
+    Entry.Kind.STAFF: ((31, 122, 90), (360, 480)),
+    Entry.Kind.STUDIO: ((163, 90, 0), (480, 480)),
+}
+_SMALL_WORDS = {"a", "an", "and", "in", "is", "of", "on", "the", "to"}
+
+
+@dataclass(frozen=True)
+class DemoCard:
+    """One generated picture: ``monogram`` large in the middle, ``lines`` under it."""
+
+    slug: str  # for the picture's original name, which editors see
+    monogram: str
+    label: str  # small, at the top: the kind
+    lines: tuple[str, ...]
+    colour: tuple[int, int, int]
+    size: tuple[int, int]
+
+    def png(self) -> bytes:
+        """The card as PNG bytes, the same bytes for the same card."""
+        width, height = self.size
+        unit = min(width, height)
+        image = Image.new("RGB", self.size, self.colour)
+        draw = ImageDraw.Draw(image)
+        darker = _mix(self.colour, (0, 0, 0), 0.28)
+        ring_colour = _mix(self.colour, (255, 255, 255), 0.2)
+        label_colour = _mix(self.colour, (255, 255, 255), 0.6)
+        # From the top: the kind label, a ring with the monogram, the lines of
+        # text, and a darker band at the bottom with the demo mark.
+        band = round(height * 0.13)
+        top, bottom = height * 0.12, height - band - height * 0.04
+        line_height = unit * 0.075
+        gap = unit * 0.04
+        text_height = line_height * len(self.lines)
+        ring = min(unit * 0.7, bottom - top - gap - text_height)
+        y = top + (bottom - top - ring - gap - text_height) / 2
+        centre = (width / 2, y + ring / 2)
+        draw.ellipse(
+            (centre[0] - ring / 2, y, centre[0] + ring / 2, y + ring),
+            outline=ring_colour,
+            width=max(2, round(unit * 0.015)),
+        )
+        draw.text(
+            centre,
+            self.monogram,
+            fill="white",
+            font=_fitted(draw, self.monogram, ring * 0.46, ring * 0.8),
+            anchor="mm",
+        )
+        y += ring + gap + line_height / 2
+        for line in self.lines:
+            text = _drawable(line)
+            font = _fitted(draw, text, unit * 0.055, width * 0.9)
+            draw.text((width / 2, y), text, fill="white", font=font, anchor="mm")
+            y += line_height
+        draw.text(
+            (unit * 0.05, height * 0.06),
+            _drawable(self.label).upper(),
+            fill=label_colour,
+            font=_font(unit * 0.045),
+            anchor="lm",
+        )
+        draw.rectangle((0, height - band, width, height), fill=darker)
+        draw.text(
+            (width / 2, height - band / 2),
+            DEMO_MARK,
+            fill="white",
+            font=_font(unit * 0.05),
+            anchor="mm",
+        )
+        out = io.BytesIO()
+        image.save(out, "PNG", compress_level=1)
+        return out.getvalue()
+
+
+def _mix(colour: tuple[int, int, int], other: tuple[int, int, int], share: float):
+    return tuple(round(a + (b - a) * share) for a, b in zip(colour, other, strict=True))
+
+
+def _drawable(text: str) -> str:
+    """``text`` in the letters Pillow's default font has: accents dropped ("Ō" → "O"),
+    and other scripts left out (the cards show the English title)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if ch.isascii()).strip()
+
+
+def _font(size: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    # Pillow's own scalable font: no system font needed, the same on every machine.
+    return ImageFont.load_default(size=max(8, round(size)))
+
+
+def _fitted(draw: ImageDraw.ImageDraw, text: str, size: float, width: float):
+    """The default font at ``size``, smaller if ``text`` would be wider than ``width``."""
+    font = _font(size)
+    length = draw.textlength(text, font=font)
+    return _font(size * width / length) if length > width else font
+
+
+def monogram(title: str) -> str:
+    """Up to three initials: "Metallic Rouge" → "MR", "My Hero Academia" → "MHA"."""
+    words = [word for word in _drawable(title).replace(":", " ").split() if word[:1].isalnum()]
+    significant = [word for word in words if word.casefold() not in _SMALL_WORDS] or words
+    return "".join(word[0] for word in significant[:3]).upper() or "?"
+
+
+def entry_card(kind: str, title: str, *, number: int | None = None, series: str = "") -> DemoCard:
+    """The main image of a demo entry: its initials (an episode: its number)."""
+    colour, size = CARD_STYLES[kind]
+    if number is not None:
+        return DemoCard(
+            slug=f"{kind}-{series}-{number}",
+            monogram=f"#{number}",
+            label=f"{kind} {number}",
+            lines=(series, title),
+            colour=colour,
+            size=size,
+        )
+    return DemoCard(
+        slug=f"{kind}-{title}",
+        monogram=monogram(title),
+        label=kind,
+        lines=(title,),
+        colour=colour,
+        size=size,
+    )
+
+
+# Metallic Rouge's gallery: (caption, card colour, card size), in order.
+ROUGE_GALLERY = [
+    ("Placeholder for a key visual", (42, 79, 196), (640, 360)),
+    ("Placeholder for a view of the Martian city", (196, 58, 90), (640, 360)),
+    ("Placeholder for a character design sheet", (120, 62, 170), (360, 480)),
+    ("Placeholder for the Anime NYC premiere poster", (24, 118, 140), (640, 360)),
+]
 
 
 def _md(text: str) -> str:
@@ -155,8 +320,41 @@ class _Loader:
                 note(entries[pk], action)
 
     def entry(self, model: type[M], *, tags: Iterable[str] = (), **values: Any) -> M:
-        """An entry of ``model``'s kind, matched by its title."""
+        """An entry of ``model``'s kind, matched by its title, with its monogram card."""
+        values |= self.main_image(entry_card(model.KIND, values["title"]))
         return self.sync(model, match=[("title",)], values=values, tags=tags)
+
+    def picture(self, card: DemoCard) -> Picture:
+        """The stored picture of ``card``: the one stored before, or a new one."""
+        data = card.png()
+        # Picture.sha256 is that of the uploaded bytes: the card's PNG.
+        existing = Picture.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+        if existing is not None:
+            self.report.unchanged.append(_label(existing))
+            return existing
+        upload = ContentFile(data, name=f"fandex-demo-{slugify(card.slug)}.png")
+        picture = pictures.store_upload(upload)
+        self.report.created.append(_label(picture))
+        return picture
+
+    def main_image(self, card: DemoCard) -> dict[str, Any]:
+        """The ``image`` and ``image_credit`` values of an entry shown by ``card``."""
+        return {"image": self.picture(card), "image_credit": DEMO_CREDIT}
+
+    def gallery(self, entry: Entry, items: Iterable[tuple[str, DemoCard]]) -> None:
+        """``entry``'s gallery rows, one per (caption, card), at positions 1, 2, ..."""
+        for position, (caption, card) in enumerate(items, start=1):
+            self.sync(
+                GalleryImage,
+                match=[("entry", "position")],
+                values={
+                    "entry": entry,
+                    "position": position,
+                    "picture": self.picture(card),
+                    "caption": caption,
+                    "credit": DEMO_CREDIT,
+                },
+            )
 
     def aliases(self, entry: Entry, *names: tuple[str, str]) -> None:
         for name, language in names:
@@ -192,9 +390,15 @@ MANGA_ADAPTATION = "manga adaptation"
 SUPERHEROES = "superheroes"
 
 
-@transaction.atomic
 def load_demo() -> DemoReport:
     """Create or bring up to date the demo content; returns what changed."""
+    # Outside the transaction: if it rolls back, the picture files go too.
+    with pictures.discarding_on_error():
+        return _load_demo()
+
+
+@transaction.atomic
+def _load_demo() -> DemoReport:
     load = _Loader()
     ja, romaji, en = Language.JAPANESE, Language.ROMAJI, Language.ENGLISH
 
@@ -265,6 +469,7 @@ def load_demo() -> DemoReport:
         Series,
         match=[("mal_id",), ("title",)],
         values={
+            **load.main_image(entry_card(Entry.Kind.SERIES, "Metallic Rouge")),
             "title": "Metallic Rouge",
             "native_title": "メタリックルージュ",
             "format": Series.Format.TV,
@@ -321,6 +526,23 @@ def load_demo() -> DemoReport:
             ),
         },
         tags=[MECHA, ANDROIDS, MARS, SCIENCE_FICTION, TOKUSATSU, ORIGINAL_ANIME],
+    )
+    load.gallery(
+        rouge_series,
+        (
+            (
+                caption,
+                DemoCard(
+                    slug=f"metallic-rouge-gallery-{number}",
+                    monogram="MR",
+                    label=f"Gallery card {number}",
+                    lines=("Metallic Rouge", caption),
+                    colour=colour,
+                    size=size,
+                ),
+            )
+            for number, (caption, colour, size) in enumerate(ROUGE_GALLERY, start=1)
+        ),
     )
     load.aliases(
         rouge_series,
@@ -722,6 +944,14 @@ def load_demo() -> DemoReport:
         Episode,
         match=[("series", "number")],
         values={
+            **load.main_image(
+                entry_card(
+                    Entry.Kind.EPISODE,
+                    "Crimson Is the Sound of Dawn",
+                    number=1,
+                    series=rouge_series.title,
+                )
+            ),
             "series": rouge_series,
             "number": 1,
             "title": "Crimson Is the Sound of Dawn",

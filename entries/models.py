@@ -447,17 +447,22 @@ class SeriesQuerySet(EntryQuerySet):
             "tags",
             "aliases",
             models.Prefetch("studio_roles", queryset=SeriesStudio.objects.select_related("studio")),
-            models.Prefetch("staff_credits", queryset=StaffCredit.objects.select_related("staff")),
+            # Staff, characters and episodes come with their main images: thumbnails.
+            models.Prefetch(
+                "staff_credits", queryset=StaffCredit.objects.select_related("staff__image")
+            ),
             models.Prefetch(
                 "appearances",
-                queryset=Appearance.objects.select_related("character").prefetch_related(
+                queryset=Appearance.objects.select_related("character__image").prefetch_related(
                     models.Prefetch(
                         "character__voice_credits",
                         queryset=VoiceCredit.objects.select_related("actor"),
                     )
                 ),
             ),
-            models.Prefetch("episodes", queryset=Episode.objects.order_by("number")),
+            models.Prefetch(
+                "episodes", queryset=Episode.objects.select_related("image").order_by("number")
+            ),
             models.Prefetch(
                 "relations_from", queryset=SeriesRelation.objects.select_related("target")
             ),
@@ -468,7 +473,7 @@ class SeriesQuerySet(EntryQuerySet):
         )
 
     def for_cards(self):
-        return self.prefetch_related("tags")
+        return self.select_related("image").prefetch_related("tags")
 
     def for_list(self, *, tag: str = "", year: int | None = None, query: str = ""):
         """The series index: cards, narrowed by a tag slug, a year and words of a name."""
@@ -660,7 +665,7 @@ class StaffQuerySet(EntryQuerySet):
         )
 
     def for_cards(self):
-        return self.prefetch_related("tags")
+        return self.select_related("image").prefetch_related("tags")
 
 
 class Staff(Entry):
@@ -708,7 +713,7 @@ class StudioQuerySet(EntryQuerySet):
         )
 
     def for_cards(self):
-        return self.prefetch_related("tags")
+        return self.select_related("image").prefetch_related("tags")
 
 
 class Studio(Entry):
@@ -784,7 +789,7 @@ class CharacterQuerySet(EntryQuerySet):
         )
 
     def for_cards(self):
-        return self.prefetch_related("tags")
+        return self.select_related("image").prefetch_related("tags")
 
 
 class Character(Entry):

@@ -136,6 +136,7 @@ class EntryListView(SectionMixin, ListView):
 
     def get_queryset(self):
         # The primary key breaks ties between equal titles, so pages never overlap.
+        # The kinds' own for_cards() leave the main image out: it is joined here.
         return self.model.objects.for_cards().order_by("title", "pk")
 
     def get_context_data(self, **kwargs):
@@ -162,7 +163,8 @@ class SeriesListView(EntryListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Series.objects.for_list(**self.filter_form.filters()).order_by("title", "pk")
+        series = Series.objects.for_list(**self.filter_form.filters())
+        return series.order_by("title", "pk")
 
     def get_context_data(self, **kwargs):
         filters = self.filter_form.filters()
@@ -200,7 +202,8 @@ class StudioListView(EntryListView):
 
 
 class EntryDetailView(SectionMixin, DetailView):
-    """An entry page; the queryset is the kind's ``for_page()``.
+    """An entry page; the queryset is the kind's ``for_page()`` with its main image
+    and gallery (one query more, whatever the number of pictures).
 
     Every kind's page also shows its body with link colours as of now, the pages
     that link to it, and when and by whom it was last edited: three queries more,
@@ -210,7 +213,7 @@ class EntryDetailView(SectionMixin, DetailView):
     context_object_name = "entry"
 
     def get_queryset(self):
-        return self.model.objects.for_page()
+        return self.model.objects.for_page().with_gallery()
 
     def get_object(self, queryset=None):
         if len(self.kwargs["slug"]) > SLUG_MAX_LENGTH:

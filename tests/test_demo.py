@@ -2,19 +2,25 @@
 
 import datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from PIL import Image
 
+from entries.demo import CARD_STYLES, DEMO_CREDIT
 from entries.models import (
     Alias,
     Appearance,
     Character,
     Entry,
     Episode,
+    GalleryImage,
+    Picture,
     Series,
     SeriesStudio,
     Staff,
@@ -46,6 +52,8 @@ DEMO_MODELS = [
     StudioMember,
     StreamingPlatform,
     Streaming,
+    Picture,
+    GalleryImage,
 ]
 
 
@@ -62,6 +70,10 @@ def demo(db) -> str:
 
 def metallic_rouge() -> Series:
     return Series.objects.get(title="Metallic Rouge")
+
+
+def stored_files(root) -> list[Path]:
+    return sorted(path for path in Path(root).rglob("*") if path.is_file())
 
 
 def tagged_kinds(tag_name: str) -> set[str]:
@@ -230,7 +242,55 @@ def test_bodies_are_markdown_with_section_headings(demo):
     assert "<h1" not in html
 
 
-def test_second_run_changes_nothing(demo):
+# --- Pictures --------------------------------------------------------------------------
+
+
+def test_every_entry_has_a_generated_main_image_with_a_credit(demo):
+    entries = list(Entry.objects.select_related("image"))
+    assert entries and all(entry.image is not None for entry in entries)
+    assert {entry.image_credit for entry in entries} == {DEMO_CREDIT}
+    # One picture per entry: no two entries share a card.
+    assert len({entry.image_id for entry in entries}) == len(entries)
+    for entry in entries:
+        picture = entry.image
+        assert picture.renditions, entry
+        assert [r["width"] for r in picture.renditions] == sorted(
+            r["width"] for r in picture.renditions
+        )
+        for name in picture.storage_names():
+            assert default_storage.exists(name), (entry, name)
+        assert picture.original_name.startswith("fandex-demo-")
+
+
+def test_a_main_image_is_a_monogram_card_in_its_kinds_colour(demo):
+    """Not artwork from the show: a card filled with the colour of the entry's kind,
+    portrait for people and characters, landscape for series."""
+    for title, kind, shape in [
+        ("Metallic Rouge", "series", "landscape"),
+        ("Rouge Redstar", "character", "portrait"),
+        ("Yutaka Izubuchi", "staff", "portrait"),
+        ("Bones", "studio", "square"),
+    ]:
+        picture = Entry.objects.select_related("image").get(title=title).image
+        with default_storage.open(picture.file.name) as file, Image.open(file) as image:
+            colour = image.convert("RGB").getpixel((image.width // 2, 2))
+        expected = CARD_STYLES[kind][0]
+        assert max(abs(a - b) for a, b in zip(colour, expected, strict=True)) <= 8, title
+        ratio = picture.width / picture.height
+        assert {"landscape": ratio > 1, "portrait": ratio < 1, "square": ratio == 1}[shape]
+
+
+def test_metallic_rouge_has_a_gallery_in_order_with_captions_and_credits(demo):
+    gallery = list(metallic_rouge().gallery.select_related("picture"))
+    assert [item.position for item in gallery] == [1, 2, 3, 4]
+    assert all(item.caption.startswith("Placeholder for") for item in gallery)
+    assert {item.credit for item in gallery} == {DEMO_CREDIT}
+    assert len({item.picture_id for item in gallery}) == 4
+    assert metallic_rouge().image_id not in {item.picture_id for item in gallery}
+    assert all(default_storage.exists(item.picture.file.name) for item in gallery)
+
+
+def test_second_run_changes_nothing(demo, media_root):
     def snapshot():
         return {
             model: sorted(model.objects.values_list(), key=repr)
@@ -238,6 +298,8 @@ def test_second_run_changes_nothing(demo):
         }
 
     before = snapshot()
+    files = stored_files(media_root)
+    assert len(files) == sum(len(p.storage_names()) for p in Picture.objects.all())
     with CaptureQueriesContext(connection) as queries:
         output = loaddemo()
 
@@ -251,6 +313,8 @@ def test_second_run_changes_nothing(demo):
     assert writes == []
     # Same rows, and the same updated_at and version on every entry.
     assert snapshot() == before
+    # No new picture, so no new file.
+    assert stored_files(media_root) == files
 
 
 def test_rerun_restores_edited_facts_and_sets_tags_exactly(demo):
@@ -296,7 +360,19 @@ def test_verbosity_controls_the_output(db):
     assert "created 2, updated 0," in output
 
 
-def test_a_failure_writes_nothing(db, monkeypatch):
+def test_a_deleted_entry_comes_back_with_its_picture(demo, media_root):
+    files = stored_files(media_root)
+    picture_id = Series.objects.get(title="Space Dandy").image_id
+    Series.objects.filter(title="Space Dandy").delete()
+
+    loaddemo()
+
+    # The card it had is still stored: it is found again, not stored twice.
+    assert Series.objects.get(title="Space Dandy").image_id == picture_id
+    assert stored_files(media_root) == files
+
+
+def test_a_failure_writes_nothing(db, monkeypatch, media_root):
     from django.core.exceptions import ValidationError
 
     def reject(self, *args, **kwargs):
@@ -309,3 +385,6 @@ def test_a_failure_writes_nothing(db, monkeypatch):
         loaddemo()
     assert not Entry.objects.exists()
     assert not Tag.objects.exists()
+    # The pictures stored before the failure are gone with the rows.
+    assert not Picture.objects.exists()
+    assert stored_files(media_root) == []

@@ -7,14 +7,23 @@ and pins the same exact count for both. A count that grows with the rows means a
 query in a loop, usually a template reaching for something the view did not
 fetch. The first request warms Django's content-type cache (taggit looks the
 kinds up there), so the pinned figure is what every later request costs.
+
+Every entry in these pages has a main image, and each entry page has ``rows``
+gallery pictures: a card's thumbnail is joined to its row, the gallery is one
+prefetch, and the thumbnails on a series page's lists are one more query.
 """
+
+import io
 
 import pytest
 from django.urls import reverse
 
+from entries import pictures
 from entries.models import (
     Change,
+    Entry,
     Episode,
+    GalleryImage,
     SeriesRelation,
     SeriesStudio,
     StaffCredit,
@@ -25,6 +34,7 @@ from entries.models import (
 from entries.revisions import note, recorded
 
 from . import factories as f
+from . import image_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +58,38 @@ def measure(client, django_assert_num_queries):
 
 def count_links(response, url: str) -> int:
     return response.content.decode().count(f'href="{url}"')
+
+
+@pytest.fixture
+def illustrate():
+    """Give every entry made so far a main image, and ``entry`` ``rows`` gallery pictures."""
+    stored = [
+        pictures.store_upload(io.BytesIO(image_corpus.png(320, 240, colour)))
+        for colour in [(200, 30, 40), (30, 40, 200)]
+    ]
+
+    def illustrate(entry, rows: int):
+        Entry.objects.update(image=stored[0], image_credit="Someone")
+        GalleryImage.objects.bulk_create(
+            GalleryImage(
+                entry=entry, picture=stored[i % 2], caption=f"Caption {i}", position=rows - i
+            )
+            for i in range(rows)
+        )
+        return entry
+
+    return illustrate
+
+
+def assert_pictured(response, rows: int, thumbnails: int = 0):
+    """The page shows its main image, its ``rows`` gallery pictures, in order, and
+    ``thumbnails`` more beside names in its lists."""
+    content = response.content.decode()
+    assert content.count('class="infobox__figure"') == 1
+    assert content.count('class="gallery__item"') == rows
+    # Ordered by position, which runs backwards here.
+    assert content.index(f'alt="Caption {rows - 1}"') <= content.index('alt="Caption 0"')
+    assert content.count("<picture") == 1 + rows + thumbnails
 
 
 # --- Builders: one page's worth of rows ----------------------------------------------------
@@ -175,64 +217,72 @@ def build_catalogue(rows: int):
 # --- Entry pages -------------------------------------------------------------------------------
 
 
-def test_series_page(rows, measure):
-    series = build_series(rows)
-    # Series, then prefetches: tags, aliases, studio roles, staff credits, appearances,
-    # their voice credits, episodes, relations from and to, streaming; then its links
-    # and whether they resolve, the pages linking here, the last edit.
-    response = measure(series.get_absolute_url(), 14)
+def test_series_page(rows, measure, illustrate):
+    series = illustrate(build_series(rows), rows)
+    # Series (with its image), then prefetches: tags, aliases, studio roles, staff
+    # credits and appearances (each with the person's or character's image), their
+    # voice credits, episodes (with their images), relations from and to, streaming,
+    # gallery; then its links and whether they resolve, the pages linking here, the
+    # last edit.
+    response = measure(series.get_absolute_url(), 15)
     assert_linked(response, rows)
+    # Thumbnails beside each person, character and episode.
+    assert_pictured(response, rows, thumbnails=3 * rows)
     assert len(response.context["staff"]) == rows
     assert len(response.context["related"]) == 2 * rows
     assert count_links(response, f"/series/{series.slug}/episodes/{rows}/") == 1
     assert response.content.decode().count("Voiced by") == rows
 
 
-def test_staff_page(rows, measure):
-    person = build_staff(rows)
-    # Person, tags, aliases, credits, voice roles, their appearances, memberships;
-    # links, pages linking here, last edit.
-    response = measure(person.get_absolute_url(), 10)
+def test_staff_page(rows, measure, illustrate):
+    person = illustrate(build_staff(rows), rows)
+    # Person (with image), tags, aliases, credits, voice roles, their appearances,
+    # memberships, gallery; links, pages linking here, last edit.
+    response = measure(person.get_absolute_url(), 11)
     assert_linked(response, rows)
+    assert_pictured(response, rows)
     assert len(response.context["works"]) == rows
     assert response.content.decode().count('class="muted">in <a href=') == rows
 
 
-def test_studio_page(rows, measure):
-    studio = build_studio(rows)
-    # Studio (with predecessor and parent), tags, aliases, works, members, successors,
-    # subsidiaries; links, pages linking here, last edit.
-    response = measure(studio.get_absolute_url(), 10)
+def test_studio_page(rows, measure, illustrate):
+    studio = illustrate(build_studio(rows), rows)
+    # Studio (with image, predecessor and parent), tags, aliases, works, members,
+    # successors, subsidiaries, gallery; links, pages linking here, last edit.
+    response = measure(studio.get_absolute_url(), 11)
     assert_linked(response, rows)
+    assert_pictured(response, rows)
     assert len(response.context["works"]) == rows
     assert len(response.context["founders"]) == rows
 
 
-def test_character_page(rows, measure):
-    character = build_character(rows)
-    # Character, tags, aliases, appearances, voice credits; links, pages linking here,
-    # last edit.
-    response = measure(character.get_absolute_url(), 8)
+def test_character_page(rows, measure, illustrate):
+    character = illustrate(build_character(rows), rows)
+    # Character (with image), tags, aliases, appearances, voice credits, gallery;
+    # links, pages linking here, last edit.
+    response = measure(character.get_absolute_url(), 9)
     assert_linked(response, rows)
+    assert_pictured(response, rows)
     assert response.content.decode().count('class="role"') == rows
 
 
-def test_episode_page(rows, measure):
-    episode = build_episode(rows)
-    # Episode (with series), tags, aliases, previous and next episode; links, pages
-    # linking here, last edit.
-    response = measure(episode.get_absolute_url(), 8)
+def test_episode_page(rows, measure, illustrate):
+    episode = illustrate(build_episode(rows), rows)
+    # Episode (with image and series), tags, aliases, gallery, previous and next
+    # episode; links, pages linking here, last edit.
+    response = measure(episode.get_absolute_url(), 9)
     assert_linked(response, rows)
+    assert_pictured(response, rows)
     assert response.context["next"] is not None
 
 
-def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queries):
-    series = build_series(rows)
+def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queries, illustrate):
+    series = illustrate(build_series(rows), rows)
     client.force_login(editor)
     client.get(series.get_absolute_url())
     # The anonymous figure, then the session, the user, and the user's and groups'
     # permissions (for "Edit this page" and the red links' add forms).
-    with django_assert_num_queries(14 + 4):
+    with django_assert_num_queries(15 + 4):
         response = client.get(series.get_absolute_url())
     assert response.context["edit_url"] == reverse("admin:entries_series_change", args=[series.pk])
     assert response.content.decode().count(reverse("admin:entries_studio_add")) == (rows + 1) // 4
@@ -241,11 +291,20 @@ def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queri
 # --- Home, indexes and tags --------------------------------------------------------------------
 
 
-def test_home(rows, measure):
-    build_catalogue(rows)
-    # Featured series and their tags, recent entries and their tags, popular tags.
+def assert_cards_pictured(response, cards: int):
+    """Each of the ``cards`` cards shows its main image."""
+    content = response.content.decode()
+    assert content.count('class="card card--image"') == cards
+    assert content.count('class="card__image"') == cards
+
+
+def test_home(rows, measure, illustrate):
+    illustrate(build_catalogue(rows), 0)
+    # Featured series and their tags, recent entries and their tags, popular tags;
+    # the cards' images come with their rows.
     response = measure(reverse("entries:home"), 5)
     assert len(response.context["recent"]) == min(12, 5 * rows + 1)
+    assert_cards_pictured(response, len(response.context["featured"]) + min(12, 5 * rows + 1))
 
 
 @pytest.mark.parametrize(
@@ -259,19 +318,21 @@ def test_home(rows, measure):
         ("series-list", 5),
     ],
 )
-def test_index(rows, measure, url_name, queries):
-    build_catalogue(rows)
+def test_index(rows, measure, url_name, queries, illustrate):
+    illustrate(build_catalogue(rows), 0)
     response = measure(reverse(f"entries:{url_name}"), queries)
     expected = rows + 1 if url_name == "series-list" else rows
     assert len(response.context["entries"]) == min(24, expected)
+    assert_cards_pictured(response, min(24, expected))
 
 
-def test_series_index_with_filters(rows, measure):
-    build_catalogue(rows)
+def test_series_index_with_filters(rows, measure, illustrate):
+    illustrate(build_catalogue(rows), 0)
     url = reverse("entries:series-list") + "?tag=shared&year=2020&q=series&page=1"
     # Count, page of series, their tags, the tag choices, the year choices.
     response = measure(url, 5)
     assert len(response.context["entries"]) == min(24, rows + 1)
+    assert_cards_pictured(response, min(24, rows + 1))
 
 
 def test_tag_index(rows, measure):
@@ -281,11 +342,12 @@ def test_tag_index(rows, measure):
     assert len(response.context["tags"]) == min(24, rows + 1)
 
 
-def test_tag_page(rows, measure):
-    build_catalogue(rows)
-    # The tag, the tagged entries of every kind, their tags.
+def test_tag_page(rows, measure, illustrate):
+    illustrate(build_catalogue(rows), 0)
+    # The tag, the tagged entries of every kind (with their images), their tags.
     response = measure(reverse("entries:tag-detail", kwargs={"slug": "shared"}), 3)
     assert sum(len(group.entries) for group in response.context["groups"]) == 5 * rows + 1
+    assert_cards_pictured(response, 5 * rows + 1)
     assert count_links(response, "/series/home-series/episodes/1/") == 1
 
 

@@ -27,8 +27,11 @@ def card_meta(entry: Entry) -> str:
 
 @register.inclusion_tag("includes/entry_card.html")
 def entry_card(entry: Entry, show_kind: bool = False):
-    """A card: kind label (optional), title, native title, a fact line, summary and tags.
+    """A card: main image (if any), kind label (optional), title, native title, a
+    fact line, summary and tags.
 
-    ``entry`` must come from a ``for_cards()`` queryset, which brings the tags.
+    ``entry`` must come from a ``for_cards()`` queryset, which brings the tags,
+    with its ``image`` joined (``Entry.objects.for_cards()`` does; the kinds'
+    own ``for_cards()`` need ``.select_related("image")``).
     """
     return {"entry": entry, "show_kind": show_kind, "meta": card_meta(entry)}

@@ -1,8 +1,9 @@
 """``manage.py loaddemo``: load the demo content, or bring it up to date.
 
 Safe to run any number of times: what is already there and unchanged is left
-alone, and the summary says how many objects were created, updated and left
-unchanged. ``-v 2`` lists them one by one; ``-v 0`` prints nothing.
+alone (the placeholder pictures too: a second run stores no file), and the
+summary says how many objects were created, updated and left unchanged.
+``-v 2`` lists them one by one; ``-v 0`` prints nothing.
 """
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,8 @@ from entries.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo content (Metallic Rouge, Bones, Sunrise, their people, characters, "
-        "episode 1 and tags). Running it again changes only what differs."
+        "episode 1, tags, and placeholder pictures drawn at load time). Running it again "
+        "changes only what differs."
     )
 
     def handle(self, *args, **options):
