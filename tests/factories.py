@@ -10,6 +10,7 @@ from entries.models import (
     Alias,
     Appearance,
     Character,
+    Entry,
     Episode,
     Series,
     SeriesRelation,
@@ -101,6 +102,18 @@ def member(studio: Studio, person: Staff, position: str = StudioMember.Position.
 
 def alias(entry, name: str, language: str = "en") -> Alias:
     return Alias.objects.create(entry=entry, name=name, language=language)
+
+
+def make_entry(model: type[Entry], **fields) -> Entry:
+    """An entry of ``model``'s kind, made by that kind's factory above."""
+    makers = {
+        Series: make_series,
+        Character: make_character,
+        Staff: make_staff,
+        Studio: make_studio,
+        Episode: make_episode,
+    }
+    return makers[model](**fields)
 
 
 def make_platform(**fields) -> StreamingPlatform:

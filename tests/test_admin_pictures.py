@@ -29,15 +29,7 @@ def kind_id(model):
     return model._meta.model_name
 
 
-def make_entry(model, **fields):
-    makers = {
-        Series: factories.make_series,
-        Character: factories.make_character,
-        Staff: factories.make_staff,
-        Studio: factories.make_studio,
-        Episode: factories.make_episode,
-    }
-    return makers[model](**fields)
+make_entry = factories.make_entry
 
 
 def files_under(root: Path) -> list[str]:

@@ -36,14 +36,7 @@ CONFLICT = "Someone else saved this page while you were editing it"
 
 def make_entry(model):
     fields = {"summary": "The old summary.", "body": "First line.\n\nSecond line.\n"}
-    makers = {
-        Series: factories.make_series,
-        Character: factories.make_character,
-        Staff: factories.make_staff,
-        Studio: factories.make_studio,
-        Episode: factories.make_episode,
-    }
-    return makers[model](tags=["old tag"], **fields)
+    return factories.make_entry(model, tags=["old tag"], **fields)
 
 
 def open_change_form(client, obj) -> tuple[str, dict]:

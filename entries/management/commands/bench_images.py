@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
 from entries import benchmark_images
+from entries.management.arguments import positive_int
 from entries.models import Picture
 
 
@@ -39,13 +40,6 @@ def _formats(value: str) -> list[str]:
     if not formats or any(fmt not in benchmark_images.DEFAULT_FORMATS for fmt in formats):
         raise ValueError(value)
     return formats
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -70,7 +64,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--repeat",
-            type=_positive,
+            type=positive_int,
             default=benchmark_images.DEFAULT_REPEAT,
             help=f"Timed runs per input, after one warm-up (default "
             f"{benchmark_images.DEFAULT_REPEAT}).",

@@ -25,14 +25,8 @@ from django.db import DatabaseError, connection
 
 from entries import benchmark
 from entries.importers.bangumi import BangumiFileError
+from entries.management.arguments import positive_int
 from entries.models import StreamingPlatform, Tag
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -44,13 +38,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--entries",
-            type=_positive,
+            type=positive_int,
             default=benchmark.DEFAULT_ENTRIES,
             help=f"Entries in all, at least (default {benchmark.DEFAULT_ENTRIES}).",
         )
         parser.add_argument(
             "--repeat",
-            type=_positive,
+            type=positive_int,
             default=benchmark.DEFAULT_REPEAT,
             help=f"Timed runs of each query, after one warm-up (default "
             f"{benchmark.DEFAULT_REPEAT}).",
