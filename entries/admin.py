@@ -38,7 +38,9 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
@@ -516,6 +518,9 @@ class EntryAdmin(VersionAdmin):
     fieldsets = [NAMES, PAGE, IMAGE, RECORD]
     inlines = [AliasInline, GalleryImageInline]
 
+    class Media:
+        css = {"all": ["css/admin-pictures.css"]}
+
     def get_queryset(self, request):
         # The image in the same query as the row: the thumbnail column costs nothing.
         # The changelist ignores list_select_related once the queryset selects anything
@@ -574,7 +579,43 @@ class EntryAdmin(VersionAdmin):
             changes, picture = form.new_image(user=request.user)
             if changes:
                 obj.image = picture
+                if picture is None:
+                    # A credit with no image would credit nothing.
+                    obj.image_credit = ""
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's change message (the revision comment when there is no edit
+        summary), with the upload and remove boxes named as what they change:
+        "Changed Main image." rather than "Changed Upload a main image."."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if not isinstance(form, MainImageFormMixin):
+            return message
+        # Django names the fields in English (translation.override(None)); so do we.
+        with translation.override(None):
+            boxes = {
+                str(form.fields[name].label)
+                for name in MainImageFormMixin.base_fields
+                if name in form.fields
+            }
+            main_image = capfirst(str(Entry._meta.get_field("image").verbose_name))
+        for part in message:
+            fields = part.get("changed", {}).get("fields")
+            if fields and "object" not in part["changed"] and boxes.intersection(fields):
+                part["changed"]["fields"] = [
+                    *(label for label in fields if label not in boxes),
+                    main_image,
+                ]
+        return message
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        restoring: history.Restored | None = getattr(request, RESTORING, None)
+        if restoring is not None and level == messages.SUCCESS:
+            # Django's "was changed successfully" alone would hide that it was a revert.
+            message = format_html(
+                "{}. {}", history.restore_comment(restoring.action, restoring.revision), message
+            )
+        super().message_user(request, message, level, *args, **kwargs)
 
     def _save_gallery(self, request, formset) -> None:
         """Store the gallery rows' uploads and give rows without a position the next ones."""

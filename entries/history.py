@@ -619,10 +619,13 @@ class Names:
         return self.pictures.get(int(pk), "an image deleted since")
 
 
-def picture_name(picture: Picture) -> str:
-    """A picture as a diff shows it: the uploader's file name and its size in pixels."""
-    name = picture.original_name or "unnamed image"
-    return f"{name} ({picture.width} × {picture.height})"
+def picture_name(picture: Picture, *, file_name: bool = False) -> str:
+    """A picture as a diff shows it, with its size in pixels: for editors by the file
+    name it was uploaded under; for everyone else by a short fingerprint of its
+    content, since a file name can say more about its uploader than they meant to
+    publish ("IMG_home_address.jpg")."""
+    name = picture.original_name if file_name else ""
+    return f"{name or f'image {picture.sha256[:7]}'} ({picture.width} × {picture.height})"
 
 
 @dataclass
@@ -883,9 +886,12 @@ class RevisionDiff:
     has_copy: bool
 
 
-def revision_diff(entry: Entry, revision_id: int) -> RevisionDiff | None:
+def revision_diff(
+    entry: Entry, revision_id: int, *, file_names: bool = False
+) -> RevisionDiff | None:
     """The diff of ``entry`` in revision ``revision_id``; None if the revision is not one
-    of the entry's. A fixed number of queries, whatever the size of the entry."""
+    of the entry's. A fixed number of queries, whatever the size of the entry.
+    ``file_names``: name pictures by their uploaded file names (for editors)."""
     history = changes_of(entry)
     change = history.filter(revision_id=revision_id).first()
     if change is None:
@@ -919,7 +925,7 @@ def revision_diff(entry: Entry, revision_id: int) -> RevisionDiff | None:
     referenced = references(new_data, model, entry.pk)
     if old_data is not None:
         referenced = referenced | references(old_data, model, entry.pk)
-    names = load_names(referenced)
+    names = load_names(referenced, file_names=file_names)
     new = snapshot(new_data, model, entry.pk, names)
     old = snapshot(old_data, model, entry.pk, names) if old_data is not None else None
     return RevisionDiff(
@@ -931,7 +937,7 @@ def revision_diff(entry: Entry, revision_id: int) -> RevisionDiff | None:
     )
 
 
-def load_names(referenced: References) -> Names:
+def load_names(referenced: References, *, file_names: bool = False) -> Names:
     """Names for a snapshot: a query per kind of thing referenced (none for nothing)."""
     entry_ids, platform_ids = referenced.entries, referenced.platforms
     titles = dict(Entry.objects.filter(pk__in=entry_ids).values_list("pk", "title"))
@@ -948,9 +954,9 @@ def load_names(referenced: References) -> Names:
         StreamingPlatform.objects.filter(pk__in=platform_ids).values_list("pk", "name")
     )
     pictures = {
-        picture.pk: picture_name(picture)
+        picture.pk: picture_name(picture, file_name=file_names)
         for picture in Picture.objects.filter(pk__in=referenced.pictures).only(
-            "pk", "original_name", "width", "height"
+            "pk", "original_name", "sha256", "width", "height"
         )
     }
     return Names(titles, platforms, pictures=pictures)

@@ -90,7 +90,8 @@ class RevisionDiffView(EntryHistoryMixin, TemplateView):
         self.entry = self.get_entry()
         revision_id = self.kwargs["revision_id"]
         diff = (
-            history.revision_diff(self.entry, revision_id)
+            # Editors (who sign in to the admin) recognise pictures by their file names.
+            history.revision_diff(self.entry, revision_id, file_names=request.user.is_staff)
             if revision_id <= MAX_REVISION_ID
             else None
         )

@@ -13,7 +13,17 @@ from django.db import DatabaseError
 from django.db.models.signals import post_save
 
 from entries import pictures
-from entries.models import Character, Entry, Episode, GalleryImage, Picture, Series, Staff, Studio
+from entries.models import (
+    Change,
+    Character,
+    Entry,
+    Episode,
+    GalleryImage,
+    Picture,
+    Series,
+    Staff,
+    Studio,
+)
 
 from . import factories, image_corpus
 from .test_admin import add_rows, admin_url, form_data, form_errors, open_form
@@ -136,9 +146,31 @@ def test_removing_the_main_image(editor_client, media_root):
     response = editor_client.post(url, data)
 
     assert response.status_code == 302, form_errors(response)
-    assert Character.objects.get(pk=character.pk).image is None
+    character = Character.objects.get(pk=character.pk)
+    assert character.image is None
+    # The credit went with the image it credited.
+    assert character.image_credit == ""
     assert Picture.objects.filter(pk=picture.pk).exists()
     assert set(picture.storage_names()) == set(files_under(media_root))
+
+
+def test_a_picture_change_without_a_summary_says_main_image_changed(editor_client):
+    series = factories.make_series()
+    url, data = open_form(editor_client, Series, series)
+    data["image_upload"] = png((7, 8, 9), "first.png")
+    data["summary"] = "A new summary."
+    assert editor_client.post(url, data).status_code == 302
+
+    url, data = open_form(editor_client, Series, series)
+    data["image_remove"] = "on"
+    assert editor_client.post(url, data).status_code == 302
+
+    comments = list(
+        Change.objects.filter(entry_pk=series.pk)
+        .order_by("pk")
+        .values_list("revision__comment", flat=True)
+    )
+    assert comments == ["Changed Summary and Main image.", "Changed Main image."]
 
 
 def test_uploading_and_removing_at_once_is_refused(editor_client, media_root):

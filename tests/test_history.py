@@ -343,11 +343,11 @@ def test_public_history_shows_both_revisions(edited, client):
         assert history.revision_url(entry, revision.pk) in content
 
 
-def test_each_diff_shows_its_own_tags(edited, client):
+def test_each_diff_shows_its_own_tags(edited, editor_client):
     entry = edited.entry
 
-    first = client.get(history.revision_url(entry, edited.first_revision.pk))
-    second = client.get(history.revision_url(entry, edited.second_revision.pk))
+    first = editor_client.get(history.revision_url(entry, edited.first_revision.pk))
+    second = editor_client.get(history.revision_url(entry, edited.second_revision.pk))
 
     assert first.status_code == second.status_code == 200
     first_lists = {item.label: item for item in first.context["comparison"].lists}
@@ -366,7 +366,7 @@ def test_each_diff_shows_its_own_tags(edited, client):
         ("Kept (Japanese)", "kept"),
         ("Old Name (English)", "removed"),
     ]
-    # Pictures by the names they were uploaded under, not by their ids.
+    # Pictures by the names they were uploaded under (editors see those), not by ids.
     assert [(i.text, i.state) for i in first_lists["Gallery"].items] == [
         ("one.png (240 × 160): “One”", "added"),
         ("two.png (240 × 160): “Two”", "added"),

@@ -1,9 +1,10 @@
 """Pictures in an entry's history: revisions hold the main image and the gallery rows,
-reverting shows and brings back the old pictures, and the public diff names pictures
-by the files they were uploaded as. (Revert and recover of every kind, pictures
-included, are in test_history.py.)"""
+reverting shows and brings back the old pictures, and the diff names pictures by the
+files they were uploaded as for editors, by a fingerprint for everyone else. (Revert
+and recover of every kind, pictures included, are in test_history.py.)"""
 
 import pytest
+from django.contrib.messages import get_messages
 from reversion.models import Version
 
 from entries import history, pictures
@@ -51,7 +52,7 @@ def test_the_revert_form_previews_the_old_image(editor_client):
     assert Series.objects.get(pk=series.pk).image == old
 
 
-def test_the_diff_page_names_pictures(client):
+def a_picture_swap():
     old, new = stored("key visual.png", (1, 1, 1)), stored("キービジュアル.png", (2, 2, 2))
     series = factories.make_series(image=old, image_credit="Press kit")
     GalleryImage.objects.create(entry=series, picture=old, caption="<b>Rooftop</b>", position=1)
@@ -60,9 +61,13 @@ def test_the_diff_page_names_pictures(client):
     series.image_credit = ""
     series.save()
     GalleryImage.objects.create(entry=series, picture=new, caption="", credit="Fan art", position=2)
-    revision = record(series)
+    return series, record(series), old, new
 
-    response = client.get(history.revision_url(series, revision.pk))
+
+def test_the_diff_page_names_pictures_for_editors(editor_client):
+    series, revision, old, new = a_picture_swap()
+
+    response = editor_client.get(history.revision_url(series, revision.pk))
 
     content = response.content.decode()
     assert "key visual.png (320 × 200)" in content
@@ -78,6 +83,29 @@ def test_the_diff_page_names_pictures(client):
     assert "<b>Rooftop" not in content
     assert f"#{old.pk}" not in content
     assert f"#{new.pk}" not in content
+
+
+def test_readers_see_no_uploaded_file_names_in_a_diff(client):
+    series, revision, old, new = a_picture_swap()
+
+    response = client.get(history.revision_url(series, revision.pk))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "key visual" not in content
+    assert "キービジュアル" not in content
+    # Still told apart, by a fingerprint of what they show.
+    fields = {f.label: (f.old, f.new) for f in response.context["comparison"].fields}
+    assert fields["Main image"] == (
+        f"image {old.sha256[:7]} (320 × 200)",
+        f"image {new.sha256[:7]} (320 × 200)",
+    )
+    assert old.sha256[:7] != new.sha256[:7]
+    lists = {item.label: item.items for item in response.context["comparison"].lists}
+    assert [(item.text, item.state) for item in lists["Gallery"]] == [
+        (f"image {old.sha256[:7]} (320 × 200): “<b>Rooftop</b>”", "kept"),
+        (f"image {new.sha256[:7]} (320 × 200) — Fan art", "added"),
+    ]
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -139,6 +167,8 @@ def test_reverting_an_image_change_through_the_admin_keeps_both_pictures(editor_
     )
 
     assert response.status_code == 302, form_errors(response)
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(told) == 1 and told[0].startswith("Reverted to the revision of "), told
     assert Series.objects.get(pk=series.pk).image.original_name == "before.png"
     assert set(Picture.objects.values_list("original_name", flat=True)) == {
         "before.png",

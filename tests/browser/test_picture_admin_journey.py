@@ -19,7 +19,8 @@ def test_editor_uploads_pictures_that_readers_see(
     series = make_series(title="Metallic Rouge", summary="An android hunts her own kind.")
     key_visual = tmp_path / "Rouge key visual.jpg"
     key_visual.write_bytes(image_corpus.jpeg_with_exif(1600, 900))
-    rooftop = tmp_path / "rooftop.png"
+    # A long name without spaces, as cameras and downloads make them.
+    rooftop = tmp_path / f"rooftop{'-night-sky' * 15}.png"
     rooftop.write_bytes(image_corpus.png(1200, 800, colour=(180, 40, 60)))
 
     page.goto("/admin/")
@@ -46,6 +47,9 @@ def test_editor_uploads_pictures_that_readers_see(
     page.locator("#result_list").get_by_role("link", name="Metallic Rouge", exact=True).click()
     expect(page.locator(".field-image_preview")).to_contain_text("1600 × 900 px")
     expect(page.locator(".field-image_preview")).to_contain_text("Rouge key visual.jpg")
+    expect(page.locator("#gallery-0 .field-preview")).to_contain_text("rooftop-night-sky")
+    # The gallery's columns and the long file name fit beside the admin's menu at 1280 px.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot("admin-preview")
 
     page.goto(series.get_absolute_url())
