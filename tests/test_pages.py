@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import reverse
@@ -203,6 +204,20 @@ def test_home_with_no_entries(client):
     response = client.get(reverse("entries:home"))
     assert response.status_code == 200
     assert "Nothing here yet" in text_of(response)
+
+
+def test_every_page_has_an_icon_and_favicon_ico_finds_it(client):
+    response = client.get(reverse("entries:home"))
+    parser = LinkParser()
+    parser.feed(response.content.decode())
+    icons = [attrs["href"] for tag, attrs in parser.elements if attrs.get("rel") == "icon"]
+    assert icons == [static("favicon.svg")]
+    assert finders.find("favicon.svg")
+
+    # The admin's pages name no icon, so browsers ask for /favicon.ico there.
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301
+    assert favicon["Location"] == static("favicon.svg")
 
 
 # --- Indexes -----------------------------------------------------------------------------

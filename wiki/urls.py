@@ -4,15 +4,29 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 admin.site.site_header = "Fandex editors"
 admin.site.site_title = "Fandex admin"
 admin.site.index_title = "Edit the encyclopedia"
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on pages without an icon link (the admin's)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # Looked up per request: the static files' manifest may not exist at import.
+        return static("favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("entries.urls")),
 ]
