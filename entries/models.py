@@ -1225,3 +1225,10 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.names.partition("\n")[0]
+
+
+# Every kind of entry and its model, in the order a reader expects: the works
+# first, the single episodes last. The one map from ``Entry.kind`` to a model.
+KIND_MODELS: dict[str, type[Entry]] = {
+    model.KIND: model for model in (Series, Character, Staff, Studio, Episode)
+}

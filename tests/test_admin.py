@@ -2,9 +2,6 @@
 editor, bad input is refused with a form error, and changelists use a fixed
 number of queries."""
 
-from html import escape
-from html.parser import HTMLParser
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -31,138 +28,9 @@ from entries.models import (
 )
 
 from . import factories, image_corpus
+from .helpers import add_rows, admin_url, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
-
-
-# --- Submitting admin forms as a browser would ----------------------------------------
-
-
-class _FormFields(HTMLParser):
-    """The name/value pairs a browser would submit from the form with ``form_id``."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.in_form = False
-        self.pairs: list[tuple[str, str]] = []
-        self._select: dict | None = None
-        self._textarea: dict | None = None
-        self._option: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-            return
-        if not self.in_form:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "image", "reset", "file"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.pairs.append((name, attrs.get("value") or "on"))
-                return
-            self.pairs.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self._select = {"name": name, "multiple": "multiple" in attrs, "options": []}
-        elif tag == "option" and self._select is not None:
-            self._option = {
-                "value": attrs.get("value"),
-                "selected": "selected" in attrs,
-                "text": "",
-            }
-            self._select["options"].append(self._option)
-        elif tag == "textarea" and name:
-            self._textarea = {"name": name, "text": ""}
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea["text"] += data
-        elif self._option is not None:
-            self._option["text"] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "option":
-            self._option = None
-        elif tag == "textarea" and self._textarea is not None:
-            # Browsers drop the newline that follows <textarea>.
-            text = self._textarea["text"].removeprefix("\n")
-            self.pairs.append((self._textarea["name"], text))
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            options = self._select["options"]
-            chosen = [option for option in options if option["selected"]]
-            if not chosen and options and not self._select["multiple"]:
-                chosen = options[:1]
-            for option in chosen:
-                value = option["value"] if option["value"] is not None else option["text"]
-                self.pairs.append((self._select["name"], value))
-            self._select = None
-
-
-def form_data(response, form_id: str) -> dict:
-    """What submitting the page's form unchanged would send, management forms included.
-
-    Rows of the inlines' empty-form templates (``__prefix__``) are left out; Django
-    ignores them anyway.
-    """
-    parser = _FormFields(form_id)
-    parser.feed(response.content.decode())
-    data: dict = {}
-    for name, value in parser.pairs:
-        if "__prefix__" in name:
-            continue
-        if name in data:
-            existing = data[name]
-            data[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
-        else:
-            data[name] = value
-    return data
-
-
-def add_rows(data: dict, prefix: str, *rows: dict) -> None:
-    """Fill in new inline rows, as "Add another" does."""
-    total = int(data[f"{prefix}-TOTAL_FORMS"])
-    for index, row in enumerate(rows, start=total):
-        for field, value in row.items():
-            data[f"{prefix}-{index}-{field}"] = value
-    data[f"{prefix}-TOTAL_FORMS"] = str(total + len(rows))
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def open_form(client, model, obj=None):
-    """GET the add (or change) form; returns the response and its submittable data."""
-    url = admin_url(model, "change", obj.pk) if obj else admin_url(model, "add")
-    response = client.get(url)
-    assert response.status_code == 200
-    return url, form_data(response, f"{model._meta.model_name}_form")
-
-
-def form_errors(response) -> list[str]:
-    """Every error message of the main form and of the inlines, as shown on the page."""
-    assert response.status_code == 200, "the form was accepted"
-    messages = []
-    for field_errors in response.context["adminform"].form.errors.values():
-        messages.extend(field_errors)
-    for inline in response.context["inline_admin_formsets"]:
-        messages.extend(inline.formset.non_form_errors())
-        for form_errors_ in inline.formset.errors:
-            for field_errors in form_errors_.values():
-                messages.extend(field_errors)
-    assert messages, "the page shows no error"
-    content = response.content.decode()
-    for message in messages:
-        assert escape(message) in content
-    return messages
 
 
 # --- Fixtures -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from entries.models import (
 )
 
 from . import factories, image_corpus
-from .test_admin import add_rows, admin_url, form_data, form_errors, open_form
+from .helpers import add_rows, admin_url, files_under, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def kind_id(model):
 
 
 make_entry = factories.make_entry
-
-
-def files_under(root: Path) -> list[str]:
-    """Every file under ``root``, as paths relative to it."""
-    return sorted(str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file())
 
 
 def png(colour=(200, 30, 40), name="key-visual.png", **size):

@@ -26,7 +26,7 @@ from entries.models import (
 )
 
 from . import factories
-from .test_admin import admin_url, form_data
+from .helpers import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -411,7 +411,7 @@ def _png(colour, name):
 
 
 def _files(media_root) -> set[str]:
-    from .test_admin_pictures import files_under
+    from .helpers import files_under
 
     return set(files_under(media_root))
 

@@ -32,7 +32,7 @@ from entries.models import (
 from entries.revisions import FOLLOW, note, recorded
 
 from . import factories, image_corpus
-from .test_admin import add_rows, admin_url, form_data, form_errors, open_form
+from .helpers import add_rows, admin_url, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 

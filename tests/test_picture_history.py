@@ -12,7 +12,7 @@ from entries.models import Change, GalleryImage, Picture, Series
 from entries.revisions import note, recorded
 
 from . import factories, image_corpus
-from .test_admin import admin_url, form_data, form_errors, open_form
+from .helpers import admin_url, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from entries.models import Change, GalleryImage, Picture, Series
 from entries.revisions import note, recorded
 
 from . import factories, image_corpus
-from .test_admin_pictures import files_under
+from .helpers import files_under
 
 pytestmark = pytest.mark.django_db
 
