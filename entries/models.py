@@ -22,6 +22,10 @@ from . import markup
 from .slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
 from .wikilinks import name_key
 
+# The years a series, an episode's season or a studio's founding can have: the
+# database constraints, the forms, the index filters and the importer all use these.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
 
 class Language(models.TextChoices):
     """Languages of names and voice casts (BCP 47 codes)."""
