@@ -9,10 +9,11 @@ class EntriesConfig(AppConfig):
 
     def ready(self):
         from .editors import on_post_migrate
-        from .revisions import register_models
+        from .history import record, register_models
         from .search import indexing as search_indexing
 
         register_models()
+        record.keep_version_counting()
         search_indexing.connect_signals()
 
         # Runs after contenttypes/auth have created this app's permissions.

@@ -64,7 +64,7 @@ from .models import (
     StudioMember,
     VoiceCredit,
 )
-from .revisions import note, recorded
+from .services import note, recorded
 
 M = TypeVar("M", bound=models.Model)
 

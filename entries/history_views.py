@@ -106,7 +106,7 @@ class RevisionDiffView(EntryHistoryMixin, TemplateView):
             diff=diff,
             change=diff.change,
             comparison=diff.comparison,
-            history_url=history.history_url(self.entry),
+            history_url=self.entry.get_history_url(),
             previous_url=(
                 history.revision_url(self.entry, diff.previous.revision_id) if diff.previous else ""
             ),

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from reversion.models import Version
 
-from entries.conflicts import BASE_SNAPSHOT, BASE_VERSION
+from entries.history.conflicts import BASE_SNAPSHOT, BASE_VERSION
 from entries.models import (
     Alias,
     Character,
@@ -335,7 +335,7 @@ def test_an_entry_deleted_while_editing_is_a_form_error(alice, bob):
     character = make_entry(Character)
     url, data = open_change_form(bob, character)
     # Deleted after Bob's request found the entry, before his form is checked.
-    from entries import conflicts
+    from entries.history import conflicts
 
     original = conflicts.ConflictCheckFormMixin._check_for_conflicts
 

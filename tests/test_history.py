@@ -8,12 +8,13 @@ from io import StringIO
 from typing import Any
 
 import pytest
+import reversion
 from django.core.management import call_command
 from django.urls import resolve, reverse
 from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
-from entries import history
+from entries import history, services
 from entries.models import (
     Appearance,
     Change,
@@ -29,7 +30,7 @@ from entries.models import (
     Tag,
     VoiceCredit,
 )
-from entries.revisions import FOLLOW, note, recorded
+from entries.services import note, recorded
 
 from . import factories, image_corpus
 from .helpers import add_rows, admin_url, form_data, form_errors, open_form
@@ -327,7 +328,7 @@ def test_the_admin_history_lists_the_revisions(edited, editor_client):
 
 def test_public_history_shows_both_revisions(edited, client):
     entry = edited.entry
-    response = client.get(history.history_url(entry))
+    response = client.get(entry.get_history_url())
 
     assert response.status_code == 200
     revisions = [change for change, _url in response.context["revisions"]]
@@ -499,7 +500,7 @@ def test_episodes_added_on_the_series_form_get_their_own_history(editor_client, 
     change = Change.objects.get(entry_pk=episode.pk)
     assert change.action == Change.Action.CREATE
     assert change.revision.comment == "New series"
-    response = client.get(history.history_url(episode))
+    response = client.get(episode.get_history_url())
     assert [c.pk for c, _url in response.context["revisions"]] == [change.pk]
 
 
@@ -584,7 +585,7 @@ def test_revert_never_takes_a_tag_off_other_entries(db):
         entry.tags.set(["shared"])
 
     first = _two_revisions(series, retag)
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     assert list(series.tags.names()) == ["old"]
     assert list(other.tags.names()) == ["shared"]
@@ -596,7 +597,7 @@ def test_revert_keeps_a_tag_renamed_since(db):
     first = _two_revisions(series, lambda entry: entry.tags.set(["mecha"]))
     Tag.objects.filter(name="sci-fi").update(name="science fiction")
 
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     assert list(series.tags.names()) == ["science fiction"]
 
@@ -606,7 +607,7 @@ def test_revert_brings_back_a_tag_deleted_since(db):
     first = _two_revisions(series, lambda entry: entry.tags.set(["mecha"]))
     Tag.objects.filter(name="sci-fi").delete()
 
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     assert list(series.tags.names()) == ["sci-fi"]
 
@@ -617,7 +618,7 @@ def test_revert_uses_the_tag_that_took_the_name_of_a_deleted_one(db):
     Tag.objects.filter(name="sci-fi").delete()
     replacement = Tag.objects.create(name="sci-fi", slug="sci-fi-new")
 
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     assert list(series.tags.all()) == [replacement]
 
@@ -633,7 +634,7 @@ def test_reverting_an_episode_leaves_its_series_alone(editor_client):
     data.update(title="Renamed series", **{"episodes-0-title": "Renamed episode"})
     editor_client.post(url, data)
 
-    history.restore_entry(revision=first, model=Episode, pk=episode.pk)
+    services.restore_entry(revision=first, model=Episode, pk=episode.pk)
 
     episode.refresh_from_db()
     series.refresh_from_db()
@@ -651,7 +652,7 @@ def test_reverting_a_series_deletes_episodes_added_since(db):
     first = _two_revisions(series, add_episode)
     untouched_version = Episode.objects.get(number=1).version
 
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     assert list(series.episodes.values_list("title", flat=True)) == ["Dawn"]
     # The episode the revision holds unchanged was not written back.
@@ -666,7 +667,7 @@ def test_revert_leaves_out_credits_of_pages_deleted_since(db):
     first = _two_revisions(character, lambda entry: entry.save())
     series.delete()
 
-    history.restore_entry(revision=first, model=Character, pk=character.pk)
+    services.restore_entry(revision=first, model=Character, pk=character.pk)
 
     assert not character.appearances.exists()
 
@@ -674,12 +675,11 @@ def test_revert_leaves_out_credits_of_pages_deleted_since(db):
 def test_an_episode_of_a_deleted_series_cannot_be_recovered_alone(db):
     series = factories.make_series()
     episode = factories.make_episode(series=series, title="Dawn")
-    history.record_deletion(entries=[series])
+    services.delete_entries(entries=[series])
     revision = Change.objects.get(entry_pk=episode.pk).revision
-    series.delete()
 
     with pytest.raises(RevertError, match="its series was deleted since"):
-        history.restore_entry(revision=revision, model=Episode, pk=episode.pk)
+        services.restore_entry(revision=revision, model=Episode, pk=episode.pk)
 
     assert not Entry.objects.exists()
 
@@ -710,10 +710,11 @@ def test_a_revert_that_clashes_is_an_error_and_changes_nothing(edited, editor_cl
     assert state(edited.model, edited.pk) == before
 
 
-def test_inlines_are_what_a_revision_follows():
-    for model, follow in FOLLOW.items():
+def test_reversion_follows_the_inlines_the_registry_declares():
+    for model, inlines in history.INLINES.items():
+        follow = reversion.revisions._get_options(model).follow
         followed = {model._meta.get_field(name).related_model for name in follow}
-        assert {inline.model for inline in history.INLINES[model]} == followed, model
+        assert followed == {Entry, *(inline.model for inline in inlines)}, model
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -754,7 +755,7 @@ def test_bad_revision_addresses_are_404s(recorded_series, client):
     with recorded():
         note(other, Change.Action.CREATE)
     other_revision = Change.objects.get(entry_pk=other.pk).revision_id
-    base = history.history_url(recorded_series)
+    base = recorded_series.get_history_url()
 
     for url in [
         f"{base}999999/",
@@ -775,7 +776,7 @@ def test_bad_revision_addresses_are_404s(recorded_series, client):
 def test_history_of_a_page_with_no_revisions(client):
     series = factories.make_series(title="Unrecorded")
 
-    response = client.get(history.history_url(series))
+    response = client.get(series.get_history_url())
 
     assert response.status_code == 200
     assert "No revisions of this page are recorded yet." in response.content.decode()
@@ -789,12 +790,12 @@ def test_history_is_paginated(client, settings):
             series.save()
             note(series, Change.Action.CHANGE)
 
-    first = client.get(history.history_url(series))
-    second = client.get(history.history_url(series), {"page": 2})
+    first = client.get(series.get_history_url())
+    second = client.get(series.get_history_url(), {"page": 2})
 
     assert [c.revision.comment for c, _url in first.context["revisions"]] == ["Edit 2", "Edit 1"]
     assert [c.revision.comment for c, _url in second.context["revisions"]] == ["Edit 0"]
-    assert client.get(history.history_url(series), {"page": 3}).status_code == 404
+    assert client.get(series.get_history_url(), {"page": 3}).status_code == 404
 
 
 def test_the_first_revision_diffs_against_nothing(recorded_series, client):
@@ -843,7 +844,7 @@ def _series_with_revisions(count: int) -> Series:
 @pytest.mark.parametrize("count", [1, 30])
 def test_history_page_queries_do_not_grow(client, django_assert_num_queries, count):
     series = _series_with_revisions(count)
-    url = history.history_url(series)
+    url = series.get_history_url()
 
     # The series, the count of its revisions, and one page of them with their editors.
     with django_assert_num_queries(3):

@@ -33,8 +33,8 @@ from entries.models import (
     Streaming,
     StreamingPlatform,
 )
-from entries.revisions import note, recorded
 from entries.search import search
+from entries.services import note, recorded
 
 from . import factories
 

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.messages import get_messages
 from reversion.models import Version
 
-from entries import history, pictures
+from entries import history, pictures, services
 from entries.models import Change, GalleryImage, Picture, Series
-from entries.revisions import note, recorded
+from entries.services import note, recorded
 
 from . import factories, image_corpus
 from .helpers import admin_url, form_data, form_errors, open_form
@@ -143,7 +143,7 @@ def test_a_picture_deleted_by_hand_does_not_block_a_revert(db):
     record(series)
     Picture.objects.filter(pk=gone.pk).delete()
 
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     series = Series.objects.get(pk=series.pk)
     assert series.image is None

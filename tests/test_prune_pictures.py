@@ -12,9 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from entries import history, pictures
+from entries import pictures, services
 from entries.models import Change, GalleryImage, Picture, Series
-from entries.revisions import note, recorded
+from entries.services import note, recorded
 
 from . import factories, image_corpus
 from .helpers import files_under
@@ -149,7 +149,7 @@ def test_a_picture_only_an_old_revision_names_survives_and_comes_back(
     first = Change.objects.filter(entry_pk=series.pk).earliest("pk").revision
 
     prune()
-    history.restore_entry(revision=first, model=Series, pk=series.pk)
+    services.restore_entry(revision=first, model=Series, pk=series.pk)
 
     series = Series.objects.get(pk=series.pk)
     assert series.image == old_main
@@ -170,15 +170,14 @@ def test_a_deleted_entry_keeps_its_pictures_for_recovery(media_root):
     picture = stored("portrait.png", (7, 7, 7))
     character = factories.make_character(image=picture)
     GalleryImage.objects.create(entry=character, picture=picture, caption="Portrait")
-    history.record_deletion(entries=[character], summary="Deleted")
     pk = character.pk
-    character.delete()
+    services.delete_entries(entries=[character], summary="Deleted")
 
     prune()
 
     assert Picture.objects.filter(pk=picture.pk).exists()
     deletion = Change.objects.get(entry_pk=pk, action=Change.Action.DELETE).revision
-    recovered = history.restore_entry(revision=deletion, model=type(character), pk=pk)
+    recovered = services.restore_entry(revision=deletion, model=type(character), pk=pk)
     assert recovered.image == picture
     assert list(recovered.gallery.values_list("caption", flat=True)) == ["Portrait"]
 

@@ -31,7 +31,7 @@ from entries.models import (
     StreamingPlatform,
     StudioMember,
 )
-from entries.revisions import note, recorded
+from entries.services import note, recorded
 
 from . import factories as f
 from . import image_corpus

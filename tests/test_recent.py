@@ -10,7 +10,7 @@ from reversion.models import Revision
 
 from entries import recent_views
 from entries.models import Change, Entry
-from entries.revisions import note, recorded
+from entries.services import note, recorded
 
 from . import factories
 

@@ -18,10 +18,9 @@ from reversion.models import Version
 
 from entries import search as search_module
 from entries.models import Change, Entry, SearchDocument, Series, Tag
-from entries.revisions import note, recorded
 from entries.search import get_backend, indexing, search, suggest
 from entries.search.base import MAX_QUERY_LENGTH, SearchPage, SearchResult, parse_query
-from entries.services import merge_tags
+from entries.services import merge_tags, note, recorded
 
 from . import factories as f
 

@@ -17,7 +17,7 @@ from reversion.models import Revision
 from entries import views
 from entries.markup import render
 from entries.models import Change, Entry, WikiLink
-from entries.revisions import note, recorded
+from entries.services import note, recorded
 from entries.wikilinks import LinkStatus, mark_links
 
 from . import factories as f

@@ -103,6 +103,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Revision, Version
 
+from entries.history.registry import INLINES
 from entries.models import (
     Alias,
     Change,
@@ -114,7 +115,6 @@ from entries.models import (
     StreamingPlatform,
     TaggedEntry,
 )
-from entries.revisions import FOLLOW
 from entries.search import indexing as search_indexing
 from entries.slugs import slugify_title, unique_slug
 from entries.wikilinks import name_key
@@ -156,6 +156,10 @@ _validate_url = URLValidator(schemes=["http", "https"])
 _URL_MAX_LENGTH = Series._meta.get_field("official_site").max_length
 _ALIAS_MAX_LENGTH = Alias._meta.get_field("name").max_length
 _PLATFORM_NAME_MAX_LENGTH = StreamingPlatform._meta.get_field("name").max_length
+
+
+# What each kind's revision follows beyond its Entry row (the history registry's inlines).
+FOLLOW = {model: tuple(inline.follow for inline in inlines) for model, inlines in INLINES.items()}
 
 
 class Reason:

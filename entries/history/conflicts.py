@@ -51,9 +51,10 @@ saves: nobody can change the row between the check and the write.
 
 The one admin write that the lock did not cover is a revert
 (``revision_view``): it writes the old rows back raw before the change form
-runs, and ``entries.revisions`` computes the new version number from a read
+runs, and ``history.record`` computes the new version number from a read
 taken without a lock, so a revert racing a form save could reuse a version
-number and make a stale form look current. ``revision_view`` below takes the
+number and make a stale form look current. ``revision_view`` (in
+``entries.admin.conflicts``) takes the
 same lock first. Writers outside the admin (scripts, importers) that save an
 instance read before someone else's save are not covered by any of this: that
 would take a compare-and-swap in ``Entry.save()`` itself.
@@ -71,18 +72,14 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 
 from django import forms
-from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, router, transaction
-from django.forms.models import _get_foreign_key
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -91,7 +88,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from taggit.managers import TaggableManager
 
-from .models import Change, Entry
+from ..models import Change, Entry
 
 BASE_VERSION = "base_version"
 BASE_SNAPSHOT = "base_snapshot"
@@ -542,103 +539,3 @@ class ConflictCheckFormMixin:
         if accessor is None or not hasattr(accessor, "all"):
             return []
         return list(accessor.all())
-
-
-# --- The admin ------------------------------------------------------------------------------
-
-
-class ConflictCheckAdminMixin:
-    """Put first in an entry kind's ``ModelAdmin`` bases: its change form then never
-    overwrites a save made after it was opened (see the module docstring)."""
-
-    def checks_conflicts(self, request, obj) -> bool:
-        if obj is None or obj.pk is None:
-            return False
-        match = getattr(request, "resolver_match", None)
-        url_name = (match.url_name if match else "") or ""
-        if url_name.endswith(UNCHECKED_URL_SUFFIXES):
-            return False
-        return self.has_change_permission(request, obj)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.checks_conflicts(request, obj):
-            fieldsets = [*fieldsets, (None, {"fields": list(STATE_FIELDS), "classes": ["hidden"]})]
-        return fieldsets
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if "fields" not in kwargs:
-            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
-        if kwargs["fields"] is not None:
-            # The model form cannot make these; they are added below.
-            kwargs["fields"] = [name for name in kwargs["fields"] if name not in STATE_FIELDS]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if not self.checks_conflicts(request, obj):
-            return form
-        attrs = {
-            BASE_VERSION: BaseStateField(),
-            BASE_SNAPSHOT: BaseStateField(),
-            "inline_state": staticmethod(partial(self.inline_state, request)),
-            "inline_labels": self.inline_labels(request, obj),
-            "Media": type("Media", (), {"css": {"all": ["css/admin-conflicts.css"]}}),
-        }
-        return type(form.__name__, (ConflictCheckFormMixin, form), attrs)
-
-    def _inline_relations(self, request, obj):
-        """(accessor on the entry, inline, foreign key) for each inline the editor sees."""
-        for inline in self.get_inline_instances(request, obj):
-            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
-            accessor = fk.remote_field.get_accessor_name(model=self.model).replace("+", "")
-            yield accessor, inline, fk
-
-    def inline_labels(self, request, obj) -> dict[str, str]:
-        return {
-            accessor: str(inline.verbose_name_plural)
-            for accessor, inline, _fk in self._inline_relations(request, obj)
-        }
-
-    def inline_state(self, request, obj) -> dict[str, str]:
-        """One hash per inline over the values of its rows' fields on the form."""
-        state = {}
-        for accessor, inline, fk in self._inline_relations(request, obj):
-            names = []
-            shown = [*inline.get_fields(request, obj), *getattr(inline, "conflict_fields", ())]
-            for name in shown:
-                try:
-                    field = inline.model._meta.get_field(name)
-                except FieldDoesNotExist:
-                    continue
-                if field.concrete and field.name != fk.name:
-                    names.append(field.attname)
-            rows = (
-                inline.model._default_manager.filter(**{fk.name: obj})
-                .order_by("pk")
-                .values_list("pk", *names)
-            )
-            state[accessor] = _digest(repr(list(rows)))
-        return state
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        merged = getattr(form, "merged", None)
-        if merged:
-            edit, labels = merged
-            message = _("Merged with %(who)s’s edit of %(when)s: %(fields)s.") % {
-                "who": edit.who,
-                "when": edit.when_text,
-                "fields": ", ".join(labels),
-            }
-            self.message_user(request, message, messages.INFO)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Revert under the same row lock as a form save (see the module docstring)."""
-        if request.method != "POST":
-            return super().revision_view(request, object_id, version_id, extra_context)
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            try:
-                pk = int(unquote(object_id))
-            except ValueError:
-                pk = None
-            if pk is not None:
-                Entry.objects.select_for_update().filter(pk=pk).values_list("pk").first()
-            return super().revision_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,243 @@
+"""One admin per kind of entry (the bare ``Entry`` has none: a page is always edited
+as its kind), and the streaming platforms they point at.
+
+Changelists show what they need from a fixed number of queries: ``get_queryset``
+prefetches tags and the related rows each list shows, and tests pin the count.
+"""
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
+
+from ..models import Appearance, Character, Episode, Series, Staff, StreamingPlatform, Studio
+from .conflicts import ConflictCheckAdminMixin
+from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
+from .history import HistoryAdminMixin
+from .inlines import (
+    AliasInline,
+    AppearanceInline,
+    AppearanceOnCharacterInline,
+    EpisodeInline,
+    MembershipInline,
+    SeriesRelationInline,
+    SeriesStudioInline,
+    StaffCreditInline,
+    StaffCreditOnStaffInline,
+    StreamingInline,
+    StudioMemberInline,
+    StudioWorkInline,
+    VoiceCreditInline,
+    VoiceRoleInline,
+)
+from .pictures import GalleryImageInline, MainImageFormMixin, PictureAdminMixin
+
+
+class EntryEditForm(EditSummaryMixin, MainImageFormMixin, EntryAdminForm):
+    """The change form of a kind of entry."""
+
+
+class EpisodeEditForm(EditSummaryMixin, MainImageFormMixin, EpisodeAdminForm):
+    """The change form of an episode (episodes added inline on a series have no summary)."""
+
+
+# own facts go in between.
+NAMES = (None, {"fields": ["title", "native_title", "slug"]})
+PAGE = (_("Page"), {"fields": ["summary", "body", "tags"]})
+IMAGE = (
+    _("Main image"),
+    {"fields": ["image_preview", "image_upload", "image_remove", "image_credit"]},
+)
+RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
+
+
+class EntryAdmin(PictureAdminMixin, HistoryAdminMixin):
+    """What every kind of entry shares: names, aliases, tags, search, pictures, history."""
+
+    form = EntryEditForm
+    # The edit summary sits just above the save buttons, after the inlines.
+    change_form_template = "admin/entries/entry_change_form.html"
+    formfield_overrides = {
+        **HTTPS_URLS,
+        # As wide as the other text fields: a page often has half a dozen tags.
+        TaggableManager: {"widget": TagWidget(attrs={"class": "vTextField"})},
+    }
+    list_display = ["thumbnail", "title", "tag_list", "updated_at"]
+    list_display_links = ["thumbnail", "title"]
+    # Only the tags this kind uses, not every tag in the encyclopedia.
+    list_filter = [("tags", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "native_title", "aliases__name", "slug"]
+    readonly_fields = ["created_at", "updated_at", "image_preview"]
+    fieldsets = [NAMES, PAGE, IMAGE, RECORD]
+    inlines = [AliasInline, GalleryImageInline]
+
+    class Media:
+        css = {"all": ["css/admin-pictures.css"]}
+
+    def get_queryset(self, request):
+        # The image in the same query as the row: the thumbnail column costs nothing.
+        # The changelist ignores list_select_related once the queryset selects anything
+        # related, so a kind's own list_select_related is named here too.
+        related = ["image"]
+        if isinstance(self.list_select_related, list | tuple):
+            related += self.list_select_related
+        return super().get_queryset(request).select_related(*related).prefetch_related("tags")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        # From the prefetch in get_queryset: tags.names() would query once per row.
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+
+@admin.register(Series)
+class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    list_display = [
+        "thumbnail",
+        "title",
+        "format",
+        "status",
+        "season",
+        "year",
+        "tag_list",
+        "updated_at",
+    ]
+    list_filter = ["format", "status", "season", "year", "source", *EntryAdmin.list_filter]
+    fieldsets = [
+        NAMES,
+        (
+            _("Release"),
+            {
+                "fields": [
+                    ("format", "source"),
+                    "status",
+                    ("season", "year"),
+                    ("start_date", "end_date"),
+                    "episode_count",
+                    "premiere",
+                    "official_site",
+                ]
+            },
+        ),
+        PAGE,
+        IMAGE,
+        (_("External databases"), {"fields": [("mal_id", "anidb_id", "anilist_id")]}),
+        RECORD,
+    ]
+    inlines = [
+        AliasInline,
+        SeriesStudioInline,
+        StaffCreditInline,
+        AppearanceInline,
+        EpisodeInline,
+        SeriesRelationInline,
+        StreamingInline,
+        GalleryImageInline,
+    ]
+    # The form is long with its inlines: save buttons at the top too.
+    save_on_top = True
+
+
+@admin.register(Character)
+class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    list_display = ["thumbnail", "title", "native_title", "appears_in", "tag_list", "updated_at"]
+    inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline, GalleryImageInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("appearances", queryset=Appearance.objects.select_related("series"))
+            )
+        )
+
+    @admin.display(description=_("appears in"))
+    def appears_in(self, obj):
+        return ", ".join(appearance.series.title for appearance in obj.appearances.all())
+
+
+@admin.register(Staff)
+class StaffAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    list_display = [
+        "thumbnail",
+        "title",
+        "native_title",
+        "occupations",
+        "birth_date",
+        "tag_list",
+        "updated_at",
+    ]
+    fieldsets = [
+        NAMES,
+        (_("Person"), {"fields": ["occupations", "birth_date"]}),
+        PAGE,
+        IMAGE,
+        RECORD,
+    ]
+    inlines = [
+        AliasInline,
+        StaffCreditOnStaffInline,
+        VoiceRoleInline,
+        MembershipInline,
+        GalleryImageInline,
+    ]
+
+
+@admin.register(Studio)
+class StudioAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    list_display = [
+        "thumbnail",
+        "title",
+        "founded_year",
+        "predecessor",
+        "parent",
+        "tag_list",
+        "updated_at",
+    ]
+    list_select_related = ["predecessor", "parent"]
+    autocomplete_fields = ["predecessor", "parent"]
+    fieldsets = [
+        NAMES,
+        (
+            _("Company"),
+            {"fields": ["founded_year", "headquarters", "website", "predecessor", "parent"]},
+        ),
+        PAGE,
+        IMAGE,
+        RECORD,
+    ]
+    inlines = [AliasInline, StudioWorkInline, StudioMemberInline, GalleryImageInline]
+
+
+@admin.register(Episode)
+class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
+    form = EpisodeEditForm
+    list_display = ["thumbnail", "title", "series", "number", "air_date", "tag_list", "updated_at"]
+    list_select_related = ["series"]
+    # Only series that have episodes, not every series in the encyclopedia.
+    list_filter = [("series", admin.RelatedOnlyFieldListFilter), *EntryAdmin.list_filter]
+    search_fields = [*EntryAdmin.search_fields, "series__title"]
+    autocomplete_fields = ["series"]
+    fieldsets = [
+        (None, {"fields": ["series", "number", "title", "native_title", "slug"]}),
+        (_("Broadcast"), {"fields": ["air_date", "runtime_minutes"]}),
+        PAGE,
+        IMAGE,
+        RECORD,
+    ]
+
+
+# --- Other models --------------------------------------------------------------------------
+
+
+@admin.register(StreamingPlatform)
+class StreamingPlatformAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = HTTPS_URLS
+
+
+# taggit's own Tag model is unused (entries.Tag replaces it): keep it out of the
+# editors' way.
