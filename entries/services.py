@@ -175,8 +175,11 @@ def merge_tags(*, tags: Iterable[Tag], into_name: str) -> Tag:
     target.save()
     sources = [tag for tag in tags if tag.pk != target.pk]
     source_ids = [tag.pk for tag in sources]
+    # Every entry carrying one of the tags shows another tag name now.
     retagged = set(
-        TaggedEntry.objects.filter(tag__in=source_ids).values_list("content_object_id", flat=True)
+        TaggedEntry.objects.filter(tag__in=[target.pk, *source_ids]).values_list(
+            "content_object_id", flat=True
+        )
     )
     already_tagged = TaggedEntry.objects.filter(tag=target).values("content_object_id")
     moving = TaggedEntry.objects.filter(tag__in=source_ids)
