@@ -148,6 +148,19 @@ def files_under(root: Path) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file())
 
 
+# --- Reading a command's output -------------------------------------------------------
+
+
+def table_rows(output: str, *, columns: int) -> dict[str, list[str]]:
+    """The body rows of the Markdown table (``columns`` wide) in ``output``, by first cell."""
+    rows = []
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == columns:
+            rows.append(cells)
+    return {cells[0]: cells for cells in rows[1:] if cells[0] != "---"}
+
+
 # --- Running the bangumi-data importer ------------------------------------------------
 
 # Small hand-made bangumi-data files (see tests/importers/test_bangumi.py).
