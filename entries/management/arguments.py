@@ -7,3 +7,13 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise ValueError(value)
     return number
+
+
+def add_repeat(parser, *, default: int, each: str) -> None:
+    """``--repeat``, as the benchmarks take it: timed runs ``each`` ("per input")."""
+    parser.add_argument(
+        "--repeat",
+        type=positive_int,
+        default=default,
+        help=f"Timed runs {each}, after one warm-up (default {default}).",
+    )

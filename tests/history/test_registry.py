@@ -33,7 +33,7 @@ def make_row(inline: history.Inline, entry: Entry):
 
 
 def test_every_kind_declares_its_inlines():
-    assert set(history.INLINES) == {model for model in Entry.__subclasses__()}
+    assert set(history.INLINES) == set(Entry.__subclasses__())
 
 
 def test_reversion_follows_what_the_registry_declares():

@@ -4,7 +4,7 @@ For JPEG and PNG inputs at about 1, 8 (4K) and 40 megapixels (the default
 FANDEX_IMAGE_MAX_PIXELS), prints the median time of ``prepare`` (checking,
 decoding, cleaning, re-encoding, renditions) and of ``store`` (writing the
 files and the row), and the memory one ``prepare`` needs. See
-``entries.benchmark_images`` for what is measured and how; nothing is asserted.
+``entries.benchmarks.images`` for what is measured and how; nothing is asserted.
 
 Files go to a throw-away folder and each store is rolled back, so it can run
 against any migrated database::
@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from entries import benchmark_images
-from entries.management.arguments import positive_int
+from entries.benchmarks import images
+from entries.management.arguments import add_repeat
 from entries.models import Picture
 
 
@@ -37,7 +37,7 @@ def _sizes(value: str) -> list[float]:
 
 def _formats(value: str) -> list[str]:
     formats = [part.strip().lower() for part in value.split(",") if part.strip()]
-    if not formats or any(fmt not in benchmark_images.DEFAULT_FORMATS for fmt in formats):
+    if not formats or any(fmt not in images.DEFAULT_FORMATS for fmt in formats):
         raise ValueError(value)
     return formats
 
@@ -52,23 +52,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--megapixels",
             type=_sizes,
-            default=list(benchmark_images.DEFAULT_MEGAPIXELS),
+            default=list(images.DEFAULT_MEGAPIXELS),
             help="Comma-separated input sizes in megapixels (default 1,8.2944,40: about "
             "1 MP, a 4K frame, the limit).",
         )
         parser.add_argument(
             "--formats",
             type=_formats,
-            default=list(benchmark_images.DEFAULT_FORMATS),
+            default=list(images.DEFAULT_FORMATS),
             help="Comma-separated input formats, jpeg and/or png (default: both).",
         )
-        parser.add_argument(
-            "--repeat",
-            type=positive_int,
-            default=benchmark_images.DEFAULT_REPEAT,
-            help=f"Timed runs per input, after one warm-up (default "
-            f"{benchmark_images.DEFAULT_REPEAT}).",
-        )
+        add_repeat(parser, default=images.DEFAULT_REPEAT, each="per input")
 
     def handle(self, *args, megapixels, formats, repeat, verbosity, **options):
         limit = settings.FANDEX_IMAGE_MAX_PIXELS / 1_000_000
@@ -85,14 +79,12 @@ class Command(BaseCommand):
                 f"Cannot read the database ({error}). Has `manage.py migrate` been run?"
             ) from error
         log = self.stdout.write if verbosity >= 2 else None
-        results = benchmark_images.run(
-            formats=formats, megapixels=megapixels, repeat=repeat, log=log
-        )
+        results = images.run(formats=formats, megapixels=megapixels, repeat=repeat, log=log)
         self.stdout.write(
             f"Python {platform.python_version()}, Pillow {PIL.__version__}, "
             f"{connection.vendor} database, storage {settings.STORAGES['default']['BACKEND']}; "
             f"median of {repeat} run(s) after one warm-up."
         )
         self.stdout.write("")
-        for line in benchmark_images.table(results):
+        for line in images.table(results):
             self.stdout.write(line)

@@ -2,7 +2,7 @@
 
 Builds a benchmark database on whichever database is configured (the real
 bangumi-data series plus generated characters, staff and episodes, see
-``entries.benchmark``), rebuilds the search index, then runs a fixed set of
+``entries.benchmarks.corpus``), rebuilds the search index, then runs a fixed set of
 queries, each once to warm up and ``--repeat`` times timed, and prints p50,
 p95 and max latency per query. Nothing is asserted.
 
@@ -23,9 +23,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from entries import benchmark
+from entries.benchmarks import corpus, queries
 from entries.importers.bangumi import BangumiFileError
-from entries.management.arguments import positive_int
+from entries.management.arguments import add_repeat, positive_int
 from entries.models import StreamingPlatform, Tag
 
 
@@ -39,23 +39,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--entries",
             type=positive_int,
-            default=benchmark.DEFAULT_ENTRIES,
-            help=f"Entries in all, at least (default {benchmark.DEFAULT_ENTRIES}).",
+            default=corpus.DEFAULT_ENTRIES,
+            help=f"Entries in all, at least (default {corpus.DEFAULT_ENTRIES}).",
         )
-        parser.add_argument(
-            "--repeat",
-            type=positive_int,
-            default=benchmark.DEFAULT_REPEAT,
-            help=f"Timed runs of each query, after one warm-up (default "
-            f"{benchmark.DEFAULT_REPEAT}).",
-        )
+        add_repeat(parser, default=queries.DEFAULT_REPEAT, each="of each query")
         parser.add_argument(
             "--data",
-            default=str(benchmark.DEFAULT_DATA),
+            default=str(corpus.DEFAULT_DATA),
             help="The bangumi-data file to import the series from (default: %(default)s).",
         )
         parser.add_argument(
-            "--seed", type=int, default=benchmark.DEFAULT_SEED, help="Seed of the generator."
+            "--seed", type=int, default=corpus.DEFAULT_SEED, help="Seed of the generator."
         )
         parser.add_argument(
             "--keep",
@@ -71,7 +65,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, entries, repeat, data, seed, keep, reuse, verbosity, **options):
         try:
-            existing = benchmark.database_entries()
+            existing = corpus.database_entries()
         except DatabaseError as error:
             raise CommandError(
                 f"Cannot read the database ({error}). Has `manage.py migrate` been run?"
@@ -95,7 +89,7 @@ class Command(BaseCommand):
             if build:
                 log(f"Building {entries} entries on {connection.vendor}...")
                 try:
-                    report = benchmark.build(entries=entries, data=data, seed=seed, log=log)
+                    report = corpus.build(entries=entries, data=data, seed=seed, log=log)
                 except BangumiFileError as error:
                     raise CommandError(str(error)) from error
                 log(
@@ -107,19 +101,19 @@ class Command(BaseCommand):
         finally:
             if build and not keep:
                 started = time.perf_counter()
-                benchmark.clear(platforms_before=platforms_before, tags_before=tags_before)
+                corpus.clear(platforms_before=platforms_before, tags_before=tags_before)
                 log(f"Deleted the benchmark entries in {time.perf_counter() - started:.1f} s.")
 
     def _bench(self, repeat: int) -> None:
-        counts = benchmark.entry_counts()
-        rare, common = benchmark.pick_words()
-        queries = benchmark.query_set(rare_word=rare, common_word=common)
+        counts = queries.entry_counts()
+        rare, common = queries.pick_words()
+        query_set = queries.query_set(rare_word=rare, common_word=common)
         started = time.perf_counter()
-        timings = benchmark.run_queries(queries, repeat=repeat)
+        timings = queries.run_queries(query_set, repeat=repeat)
         elapsed = time.perf_counter() - started
         self.stdout.write("")
         self.stdout.write(
-            f"Database: {benchmark.database_description()} ({connection.vendor}), "
+            f"Database: {queries.database_description()} ({connection.vendor}), "
             f"{sum(counts.values())} entries ("
             + ", ".join(f"{count} {kind}" for kind, count in counts.items())
             + ")."
@@ -129,5 +123,5 @@ class Command(BaseCommand):
             f"Each query once to warm up, then {repeat} times ({elapsed:.1f} s in all)."
         )
         self.stdout.write("")
-        for line in benchmark.table(timings):
+        for line in queries.table(timings):
             self.stdout.write(line)

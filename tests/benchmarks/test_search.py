@@ -1,17 +1,14 @@
 """``manage.py bench_search``: it builds, times every query and cleans up; no timings asserted."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from entries import benchmark
+from entries.benchmarks import queries
 from entries.models import Entry, SearchDocument, Series, Tag
-
-from . import factories
-
-SAMPLE = Path(__file__).parent / "data" / "bangumi-sample.json"
+from tests import factories
+from tests.helpers import SAMPLE, table_rows
 
 
 def bench(*args: str) -> str:
@@ -20,13 +17,8 @@ def bench(*args: str) -> str:
     return out.getvalue()
 
 
-def table_rows(output: str) -> dict[str, list[str]]:
-    rows = {}
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and len(cells) == 6 and cells[0] not in ("query", "---"):
-            rows[cells[0]] = cells
-    return rows
+def query_rows(output: str) -> dict[str, list[str]]:
+    return table_rows(output, columns=6)
 
 
 @pytest.mark.django_db
@@ -35,8 +27,8 @@ def test_builds_times_every_query_and_deletes_what_it_wrote():
 
     assert "Build time:" in output
     assert "300 entries" in output
-    rows = table_rows(output)
-    labels = [query.label for query in benchmark.query_set(rare_word="x", common_word="y")]
+    rows = query_rows(output)
+    labels = [query.label for query in queries.query_set(rare_word="x", common_word="y")]
     assert list(rows) == labels
     for label, _call, results, p50, p95, maximum in rows.values():
         assert results.rstrip("+").isdigit(), label
@@ -72,7 +64,7 @@ def test_refuses_a_database_with_entries_unless_reuse():
 
     output = bench("--repeat", "1", "--reuse")
     assert "Build time:" not in output
-    assert table_rows(output)["exact title"][2] == "1"
+    assert query_rows(output)["exact title"][2] == "1"
     assert Entry.objects.count() == 1  # nothing built, nothing deleted
 
 

@@ -42,7 +42,7 @@ from django.db import transaction
 from django.test import override_settings
 from PIL import Image, ImageDraw
 
-from . import pictures
+from entries import pictures
 
 # About 1 MP, a 4K frame (3840 x 2160) and the default pixel limit.
 DEFAULT_MEGAPIXELS = (1.0, 8.2944, 40.0)

@@ -1,34 +1,20 @@
-"""The search benchmark behind ``manage.py bench_search``.
+"""The corpus the search benchmark runs on: ``build`` and ``clear``.
 
 ``build`` fills an empty database with at least ``entries`` entries: the real
 series of a bangumi-data file (through the importer, without history), each
-given a generated synopsis, then generated characters, staff and episodes, all
-deterministic for a seed (``random.Random``), then rebuilds the search index in
-bulk. ``run_queries`` times a fixed set of searches (``QUERY_SET``); ``clear``
-removes what ``build`` wrote.
-
-The generated text is meant to look, to a search engine, like an anime wiki:
-
-- people's names are romaji-like, made of Japanese syllables, with a katakana
-  native name for some of them and a second spelling as an alias for others;
-  given and family names are drawn with Zipf-like weights, so some are common;
-- summaries and bodies are sentences drawn from one vocabulary with Zipf-like
-  weights (frequency proportional to ``1 / rank ** ZIPF_EXPONENT``): a few
-  hundred English words at the top ("the" is in nearly every page), then a long
-  tail of made-up words, many used once;
-- episodes are "Episode N" of real series (``EPISODE_RUNS`` episodes each, on a
-  shuffled list of series), and pages carry zero to three genre tags.
+given a generated synopsis and genre tags, then generated characters, staff and
+episodes (words and names from ``words``), all deterministic for a seed, then
+rebuilds the search index in bulk. Characters' native names are katakana for
+some of them, with a second spelling as an alias for others; episodes are
+"Episode N" of real series (``EPISODE_RUNS`` episodes each, on a shuffled list
+of series); pages carry zero to three genre tags. ``clear`` removes what
+``build`` wrote.
 
 Rows go in the way the importer writes them: ``Entry`` rows with
 ``bulk_create`` (which returns their keys), the kinds' own rows with one
 ``executemany`` each (``bulk_create`` refuses multi-table children), aliases
 and tags with ``bulk_create``; no signals, so the search documents are rebuilt
 once at the end (``entries.search.indexing.rebuild``).
-
-The rare and the common word of the query set are read from the search
-documents (``pick_words``), so that they mean the same on a database built
-earlier (``--keep``, then ``--reuse``): the most frequent word, and a word found
-once and inside no name, the middle one of those in alphabetical order.
 """
 
 from __future__ import annotations
@@ -36,10 +22,7 @@ from __future__ import annotations
 import datetime
 import html
 import itertools
-import math
 import random
-import re
-import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -60,7 +43,6 @@ from entries.models import (
     Entry,
     Episode,
     Language,
-    SearchDocument,
     Series,
     Staff,
     StreamingPlatform,
@@ -71,103 +53,18 @@ from entries.search import indexing
 from entries.slugs import SLUG_MAX_LENGTH, slugify_title
 from entries.wikilinks import name_key
 
+from .words import Names, Vocabulary
+
 DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "bangumi-data-0.3.222.json.gz"
 DEFAULT_ENTRIES = 100_000
-DEFAULT_REPEAT = 30
 DEFAULT_SEED = 2024
 # bangumi-data's statuses depend on "today"; a fixed day keeps the build the same.
 IMPORT_TODAY = datetime.date(2025, 1, 1)
-ZIPF_EXPONENT = 1.07
-TAIL_WORDS = 150_000
-RARE_WORD_TRIES = 50
 CHUNK_SIZE = 2000
 # Of the generated pages: characters, staff; episodes make up the rest.
 SHARE_CHARACTERS = 0.45
 SHARE_STAFF = 0.20
 EPISODE_RUNS = (12, 12, 13, 24, 25, 26, 1, 6, 10, 50)
-
-# (romaji, katakana): the syllables of made-up names and words.
-SYLLABLES = [
-    ("a", "ア"), ("i", "イ"), ("u", "ウ"), ("e", "エ"), ("o", "オ"),
-    ("ka", "カ"), ("ki", "キ"), ("ku", "ク"), ("ke", "ケ"), ("ko", "コ"),
-    ("sa", "サ"), ("shi", "シ"), ("su", "ス"), ("se", "セ"), ("so", "ソ"),
-    ("ta", "タ"), ("chi", "チ"), ("tsu", "ツ"), ("te", "テ"), ("to", "ト"),
-    ("na", "ナ"), ("ni", "ニ"), ("nu", "ヌ"), ("ne", "ネ"), ("no", "ノ"),
-    ("ha", "ハ"), ("hi", "ヒ"), ("fu", "フ"), ("he", "ヘ"), ("ho", "ホ"),
-    ("ma", "マ"), ("mi", "ミ"), ("mu", "ム"), ("me", "メ"), ("mo", "モ"),
-    ("ya", "ヤ"), ("yu", "ユ"), ("yo", "ヨ"),
-    ("ra", "ラ"), ("ri", "リ"), ("ru", "ル"), ("re", "レ"), ("ro", "ロ"),
-    ("wa", "ワ"), ("ga", "ガ"), ("gi", "ギ"), ("go", "ゴ"), ("za", "ザ"), ("ji", "ジ"),
-    ("zu", "ズ"), ("da", "ダ"), ("de", "デ"), ("do", "ド"), ("ba", "バ"), ("bi", "ビ"),
-    ("bu", "ブ"), ("be", "ベ"), ("bo", "ボ"), ("kyo", "キョ"), ("ryu", "リュ"),
-    ("sho", "ショ"), ("chu", "チュ"), ("hya", "ヒャ"),
-]  # fmt: skip
-# Syllables that end a name well ("-n", "-ko", "-ta"...), added to some names.
-NAME_ENDINGS = [("n", "ン"), ("ko", "コ"), ("ta", "タ"), ("ro", "ロウ"), ("ki", "キ")]
-
-# The top of the vocabulary, most frequent first (the tail is made up).
-COMMON_WORDS = """
-the of and to a in is that his her with for as on was by he she their from at
-it they an be this but are not who has have which one after when into all will
-them him its more time world new first only two must also out where school
-power battle city team story family friends life father mother sister brother
-young girl boy day way war name home heart past house war secret master last
-mission final dream love fight journey return truth enemy sword magic demon
-king queen princess prince hero village forest island ship sky sea night
-summer winter spring autumn festival club student teacher class rival robot
-pilot mecha space station planet star moon sun fire water wind earth light
-shadow blood memory promise future contract guild knight dragon spirit god
-monster hunter detective case murder police army soldier captain crew idol
-stage song music band concert game player tournament match victory defeat
-training power ability curse ghost witch alien empire kingdom rebellion
-revolution academy office company job money food restaurant cafe kitchen
-train road bridge tower castle temple shrine garden river mountain desert
-storm rain snow flower tree cat dog bird fox wolf bear horse letter book
-diary photo phone message video camera computer program machine weapon gun
-armor suit unit squad base ship fleet battleship colony orbit signal code
-virus experiment doctor hospital patient scientist professor laboratory
-research theory history legend myth prophecy destiny fate choice chance
-danger rescue escape chase trap plan strategy trick lie betrayal alliance
-friendship trust loyalty honor pride courage fear anger sadness joy hope
-despair loneliness childhood graduation exam homework summer vacation beach
-pool trip hotel party birthday wedding funeral grave ancestor tradition
-ceremony ritual sacrifice offering reward punishment crime justice law court
-trial judge lawyer witness evidence clue mystery puzzle riddle answer question
-""".split()  # noqa: SIM905
-
-
-@dataclass(frozen=True)
-class Query:
-    label: str
-    text: str
-    kind: str = ""
-    year: int | None = None
-    suggest: bool = False
-
-
-@dataclass
-class Timing:
-    query: Query
-    results: str  # "12", or "500+" when the count is capped
-    seconds: list[float]
-
-    def percentile(self, share: float) -> float:
-        """Nearest-rank percentile of the timings, in milliseconds."""
-        ordered = sorted(self.seconds)
-        rank = max(1, math.ceil(share * len(ordered)))
-        return ordered[rank - 1] * 1000
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.seconds) * 1000
-
-    @property
-    def p95(self) -> float:
-        return self.percentile(0.95)
-
-    @property
-    def max(self) -> float:
-        return max(self.seconds) * 1000
 
 
 @dataclass
@@ -179,69 +76,6 @@ class BuildReport:
     @property
     def seconds(self) -> float:
         return sum(self.stages.values())
-
-
-# --- Words and names --------------------------------------------------------------------
-
-
-def _zipf_weights(count: int, exponent: float) -> list[float]:
-    return list(itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1)))
-
-
-class Vocabulary:
-    """Words with Zipf-like frequencies, and a count of every word drawn."""
-
-    def __init__(self, rng: random.Random, *, tail: int = TAIL_WORDS):
-        common = list(dict.fromkeys(COMMON_WORDS))
-        seen = set(common)
-        words = []
-        while len(words) < tail:
-            word = "".join(rng.choice(SYLLABLES)[0] for _ in range(rng.choice((2, 3, 3, 4))))
-            if rng.random() < 0.3:
-                word += rng.choice(("n", "s", "r", "ic", "el", "ar"))
-            if word not in seen:
-                seen.add(word)
-                words.append(word)
-        self.words = common + words
-        self.cum_weights = _zipf_weights(len(self.words), ZIPF_EXPONENT)
-        self.rng = rng
-
-    def draw(self, count: int) -> list[str]:
-        return self.rng.choices(self.words, cum_weights=self.cum_weights, k=count)
-
-    def sentence(self, low: int = 6, high: int = 14) -> str:
-        words = self.draw(self.rng.randint(low, high))
-        return " ".join(words).capitalize() + "."
-
-    def paragraph(self, low: int = 2, high: int = 5) -> str:
-        return " ".join(self.sentence() for _ in range(self.rng.randint(low, high)))
-
-
-class Names:
-    """Romaji given and family names, with their katakana, drawn with Zipf-like weights."""
-
-    def __init__(self, rng: random.Random, *, given: int = 3000, family: int = 5000):
-        self.rng = rng
-        self.given = self._pool(given, (2, 2, 3))
-        self.family = self._pool(family, (2, 3, 3, 4))
-        self.given_weights = _zipf_weights(len(self.given), 0.9)
-        self.family_weights = _zipf_weights(len(self.family), 0.9)
-
-    def _pool(self, size: int, lengths: tuple[int, ...]) -> list[tuple[str, str]]:
-        pool: dict[str, str] = {}
-        while len(pool) < size:
-            parts = [self.rng.choice(SYLLABLES) for _ in range(self.rng.choice(lengths))]
-            if self.rng.random() < 0.35:
-                parts.append(self.rng.choice(NAME_ENDINGS))
-            romaji = "".join(part[0] for part in parts).capitalize()
-            pool.setdefault(romaji, "".join(part[1] for part in parts))
-        return list(pool.items())
-
-    def person(self) -> tuple[tuple[str, str], tuple[str, str]]:
-        """((given romaji, given katakana), (family romaji, family katakana))."""
-        given = self.rng.choices(self.given, cum_weights=self.given_weights)[0]
-        family = self.rng.choices(self.family, cum_weights=self.family_weights)[0]
-        return given, family
 
 
 # --- Building ---------------------------------------------------------------------------
@@ -530,113 +364,3 @@ def clear(*, platforms_before: set[int], tags_before: set[int]) -> None:
         Tag.objects.exclude(pk__in=tags_before).delete()
         StreamingPlatform.objects.exclude(pk__in=platforms_before).delete()
         backend.finish_bulk_load(cursor)
-
-
-# --- The query set ---
-
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-def pick_words() -> tuple[str, str]:
-    """(rare word, common word) from the search documents; see the module docstring."""
-    counts: Counter = Counter()
-    in_names: set[str] = set()
-    rows = SearchDocument.objects.values_list("names", "summary", "tags", "body")
-    for names, summary, tags, body in rows.iterator(chunk_size=5000):
-        counts.update(_WORDS.findall(f"{summary} {tags} {body}".lower()))
-        in_names.update(_WORDS.findall(names.lower()))
-    if not counts:
-        return "", ""
-    common = counts.most_common(1)[0][0]
-    once = sorted(
-        word
-        for word, count in counts.items()
-        if count == 1 and len(word) >= 3 and word.isascii() and word not in in_names
-    )
-    # A term also matches any part of a name ("mihiko" in "Kamihikoto"): take the
-    # first one, from the middle of the list on, that is inside no name.
-    middle = len(once) // 2
-    for word in (once[middle:] + once[:middle])[:RARE_WORD_TRIES]:
-        if not SearchDocument.objects.filter(names__icontains=word).exists():
-            return word, common
-    return (once[middle] if once else min(counts, key=lambda w: (counts[w], w))), common
-
-
-# --- Timing -----------------------------------------------------------------------------
-
-
-def query_set(*, rare_word: str, common_word: str) -> list[Query]:
-    return [
-        Query("exact title", "Metallic Rouge"),
-        Query("prefix", "Metal"),
-        Query("typo", "metalic rouge"),
-        Query("Japanese fragment", "メタリック"),
-        Query("rare word", rare_word),
-        Query("common word", common_word),
-        Query("common word, kind=character", common_word, kind=Entry.Kind.CHARACTER.value),
-        Query("common word, series of 2024", common_word, kind=Entry.Kind.SERIES.value, year=2024),
-        Query("suggest", "rou", suggest=True),
-    ]
-
-
-def _run(query: Query) -> str:
-    if query.suggest:
-        return str(len(search.suggest(query.text)))
-    page = search.search(query.text, kind=query.kind, year=query.year)
-    return f"{page.total}+" if page.total_capped else str(page.total)
-
-
-def run_queries(queries: list[Query], *, repeat: int) -> list[Timing]:
-    """Each query once to warm up, then ``repeat`` times, timed with ``perf_counter``."""
-    timings = []
-    for query in queries:
-        results = _run(query)
-        seconds = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            _run(query)
-            seconds.append(time.perf_counter() - started)
-        timings.append(Timing(query=query, results=results, seconds=seconds))
-    return timings
-
-
-def describe_query(query: Query) -> str:
-    call = "suggest" if query.suggest else "search"
-    args = [repr(query.text)]
-    if query.kind:
-        args.append(f"kind={query.kind!r}")
-    if query.year is not None:
-        args.append(f"year={query.year}")
-    return f"{call}({', '.join(args)})"
-
-
-def table(timings: list[Timing]) -> list[str]:
-    """The timings as a Markdown table."""
-    lines = [
-        "| query | call | results | p50 ms | p95 ms | max ms |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    for timing in timings:
-        lines.append(
-            f"| {timing.query.label} | `{describe_query(timing.query)}` | {timing.results} "
-            f"| {timing.p50:.1f} | {timing.p95:.1f} | {timing.max:.1f} |"
-        )
-    return lines
-
-
-def database_description() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
-        elif connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            version = f"SQLite {cursor.fetchone()[0]}"
-        else:
-            version = connection.vendor
-    return version
-
-
-def entry_counts() -> dict[str, int]:
-    counts = dict(Entry.objects.order_by().values_list("kind").annotate(count=models.Count("pk")))
-    return {kind: counts.get(kind, 0) for kind in Entry.Kind.values}

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from entries.models import Picture
+from tests.helpers import table_rows
 
 
 def bench(*args: str) -> str:
@@ -17,12 +18,7 @@ def bench(*args: str) -> str:
 
 
 def rows(output: str) -> dict[str, list[str]]:
-    table = {}
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and len(cells) == 9 and cells[0] not in ("input", "---"):
-            table[cells[0]] = cells
-    return table
+    return table_rows(output, columns=9)
 
 
 def number(cell: str) -> float:
