@@ -24,9 +24,8 @@ from entries.models import (
     Staff,
     Studio,
 )
-
-from . import factories, image_corpus
-from .helpers import add_rows, admin_url, files_under, form_data, form_errors, open_form
+from tests import factories, image_corpus
+from tests.helpers import add_rows, admin_url, files_under, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,8 @@ from entries.models import (
     Staff,
     Studio,
 )
-
-from . import factories
-from .helpers import admin_url, form_data
+from tests import factories
+from tests.helpers import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -405,13 +404,13 @@ def test_twenty_concurrent_saves_one_wins_and_nineteen_see_the_conflict():
 
 
 def _png(colour, name):
-    from .image_corpus import png, upload
+    from tests.image_corpus import png, upload
 
     return upload(name, png(colour=colour))
 
 
 def _files(media_root) -> set[str]:
-    from .helpers import files_under
+    from tests.helpers import files_under
 
     return set(files_under(media_root))
 

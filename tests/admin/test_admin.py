@@ -26,9 +26,8 @@ from entries.models import (
     Tag,
     VoiceCredit,
 )
-
-from . import factories, image_corpus
-from .helpers import add_rows, admin_url, form_errors, open_form
+from tests import factories, image_corpus
+from tests.helpers import add_rows, admin_url, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 

@@ -31,9 +31,8 @@ from entries.models import (
     VoiceCredit,
 )
 from entries.services import note, recorded
-
-from . import factories, image_corpus
-from .helpers import add_rows, admin_url, form_data, form_errors, open_form
+from tests import factories, image_corpus
+from tests.helpers import add_rows, admin_url, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 

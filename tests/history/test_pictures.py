@@ -10,9 +10,8 @@ from reversion.models import Version
 from entries import history, pictures, services
 from entries.models import Change, GalleryImage, Picture, Series
 from entries.services import note, recorded
-
-from . import factories, image_corpus
-from .helpers import admin_url, form_data, form_errors, open_form
+from tests import factories, image_corpus
+from tests.helpers import admin_url, form_data, form_errors, open_form
 
 pytestmark = pytest.mark.django_db
 
