@@ -10,7 +10,8 @@ submodules split it by concern, and every name is still imported from here
 (``from entries.models import Series``):
 
 - ``entries``: ``Entry`` and its queryset, ``Alias``, ``Tag``/``TaggedEntry``,
-  and ``Language``.
+  ``Language``, and the names an entry answers to (``answers_to``, ``names_of``,
+  ``ANSWERS_TO_SQL``): the one definition links, /wiki/ look-ups and search use.
 - ``links``: ``WikiLink``, the ``[[links]]`` recorded from entry bodies, and the
   queryset that resolves them (blue or red) by name.
 - ``changes``: ``Change``, an entry's part in a revision.
@@ -34,6 +35,7 @@ in when they were one module (Django lists an app's models in that order).
 # In the order above, not sorted: the order the models are declared in.
 # isort: off
 from .entries import (
+    ANSWERS_TO_SQL,
     Alias,
     Entry,
     EntryQuerySet,
@@ -41,6 +43,8 @@ from .entries import (
     Tag,
     TaggedEntry,
     TagQuerySet,
+    answers_to,
+    names_of,
 )
 from .links import WikiLink, WikiLinkQuerySet
 from .changes import Change
@@ -74,6 +78,7 @@ from .search import SearchDocument
 # isort: on
 
 __all__ = [
+    "ANSWERS_TO_SQL",
     "KIND_MODELS",
     "MAX_YEAR",
     "MIN_YEAR",
@@ -109,4 +114,6 @@ __all__ = [
     "VoiceCredit",
     "WikiLink",
     "WikiLinkQuerySet",
+    "answers_to",
+    "names_of",
 ]

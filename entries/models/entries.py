@@ -113,16 +113,9 @@ class EntryQuerySet(models.QuerySet):
         )
 
     def answering_to(self, key: str, *, kind: str = ""):
-        """Entries a wiki link to ``key`` (a ``wikilinks.name_key``) leads to.
-
-        The same rule as ``WikiLinkQuerySet.with_resolution``: the title, the
-        native title or an alias has that key, and the kind is ``kind`` if given.
-        """
-        entries = self.filter(
-            Q(title_key=key)
-            | Q(native_key=key)
-            | Q(pk__in=Alias.objects.filter(name_key=key).values("entry_id"))
-        )
+        """Entries a wiki link to ``key`` (a ``wikilinks.name_key``) leads to: those
+        that answer to it (``answers_to``), of ``kind`` if given."""
+        entries = self.filter(answers_to(key))
         return entries.of_kind(kind) if kind else entries
 
     def linking_to(self, entry: "Entry"):
@@ -298,3 +291,44 @@ class Alias(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+# --- The names an entry answers to -------------------------------------------------------
+#
+# An entry answers to its title, its native title and each of its aliases, compared by
+# name key (``wikilinks.name_key``, stored on save as ``Entry.title_key``,
+# ``Entry.native_key`` and ``Alias.name_key``): a wiki link, a /wiki/ look-up and a
+# search for exactly a name find it by any of them. These functions are the one
+# definition; ``ANSWERS_TO_SQL`` below repeats it in SQL.
+
+
+def own_names_are(key) -> Q:
+    """``Entry`` rows whose title or native title has the name key ``key`` (a value,
+    or an expression such as ``OuterRef("target_key")``)."""
+    return Q(title_key=key) | Q(native_key=key)
+
+
+def aliases_keyed(key):
+    """``Alias`` rows with the name key ``key`` (a value or an expression)."""
+    return Alias.objects.filter(name_key=key)
+
+
+def answers_to(key) -> Q:
+    """``Entry`` rows that answer to the name key ``key``: by title, native title or alias."""
+    return own_names_are(key) | Q(pk__in=aliases_keyed(key).values("entry_id"))
+
+
+def names_of(entry: Entry, *, field: str) -> Q:
+    """Rows whose ``field`` holds one of the name keys ``entry`` answers to."""
+    keys = [key for key in (entry.title_key, entry.native_key) if key]
+    aliases = Alias.objects.filter(entry_id=entry.pk).values("name_key")
+    return Q(**{f"{field}__in": keys}) | Q(**{f"{field}__in": aliases})
+
+
+# ``answers_to`` again, for the raw SQL of the search backends (``entries.search``):
+# the ids of the entries that answer to a name key, given as each of the three ``%s``.
+# Change it together with the functions above.
+ANSWERS_TO_SQL = """
+    SELECT id FROM entries_entry WHERE title_key = %s OR native_key = %s
+    UNION SELECT entry_id FROM entries_alias WHERE name_key = %s
+"""

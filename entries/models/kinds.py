@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..slugs import slugify_title
-from .entries import Alias, Entry, EntryQuerySet
+from .entries import Entry, EntryQuerySet
 
 # The years a series, an episode's season or a studio's founding can have: the
 # database constraints, the forms, the index filters and the importer all use these.
@@ -70,11 +70,7 @@ class SeriesQuerySet(EntryQuerySet):
         if year is not None:
             series = series.filter(year=year)
         if query:
-            series = series.filter(
-                Q(title__icontains=query)
-                | Q(native_title__icontains=query)
-                | Q(pk__in=Alias.objects.filter(name__icontains=query).values("entry_id"))
-            )
+            series = series.similar_to(query)
         return series
 
     def featured(self):

@@ -6,20 +6,21 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from .entries import Alias, Entry
+from .entries import Entry, aliases_keyed, names_of, own_names_are
 
 
 def _link_resolves() -> Q:
-    """True for a ``WikiLink`` row that some entry answers to (title, native title or
-    alias key equal to ``target_key``; of ``target_kind`` when the link names one)."""
+    """True for a ``WikiLink`` row that some entry answers to (``entries.answers_to``
+    its ``target_key``; of ``target_kind`` when the link names one).
+
+    ``answers_to`` in two parts, each its own ``EXISTS`` so that each reads its index.
+    """
     key = OuterRef("target_key")
     any_kind = Q(Exact(OuterRef("target_kind"), Value("")))
-    by_title = Entry.objects.filter(Q(title_key=key) | Q(native_key=key)).filter(
+    by_title = Entry.objects.filter(own_names_are(key)).filter(
         any_kind | Q(kind=OuterRef("target_kind"))
     )
-    by_alias = Alias.objects.filter(name_key=key).filter(
-        any_kind | Q(entry__kind=OuterRef("target_kind"))
-    )
+    by_alias = aliases_keyed(key).filter(any_kind | Q(entry__kind=OuterRef("target_kind")))
     return Q(Exists(by_title)) | Q(Exists(by_alias))
 
 
@@ -45,12 +46,9 @@ class WikiLinkQuerySet(models.QuerySet):
         )
 
     def pointing_to(self, entry: Entry):
-        """Links that lead to ``entry``: to its title, native title or an alias, with no
-        kind or with ``entry``'s kind."""
-        keys = [key for key in (entry.title_key, entry.native_key) if key]
-        names = Q(target_key__in=keys) | Q(
-            target_key__in=Alias.objects.filter(entry_id=entry.pk).values("name_key")
-        )
+        """Links that lead to ``entry``: to a name it answers to (its title, native title
+        or an alias), with no kind or with ``entry``'s kind."""
+        names = names_of(entry, field="target_key")
         return self.filter(names, Q(target_kind="") | Q(target_kind=entry.kind))
 
     def record(self, *, source: Entry, targets) -> None:
