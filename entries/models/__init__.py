@@ -16,7 +16,8 @@ submodules split it by concern, and every name is still imported from here
   queryset that resolves them (blue or red) by name.
 - ``changes``: ``Change``, an entry's part in a revision.
 - ``kinds``: the kinds of entry (``Series``, ``Staff``, ``Studio``, ``Character``,
-  ``Episode``) with their querysets, ``KIND_MODELS`` and the year range
+  ``Episode``) with their querysets (``KindQuerySet`` their shared base),
+  ``KIND_MODELS`` and the year range
   (``MIN_YEAR``, ``MAX_YEAR``).
 - ``credits``: the through models between kinds: ``SeriesStudio``,
   ``StaffCredit``, ``Appearance``, ``VoiceCredit``, ``SeriesRelation``,
@@ -56,6 +57,7 @@ from .kinds import (
     CharacterQuerySet,
     Episode,
     EpisodeQuerySet,
+    KindQuerySet,
     Series,
     SeriesQuerySet,
     Staff,
@@ -92,6 +94,7 @@ __all__ = [
     "Episode",
     "EpisodeQuerySet",
     "GalleryImage",
+    "KindQuerySet",
     "Language",
     "Picture",
     "PictureQuerySet",

@@ -17,7 +17,13 @@ from .entries import Entry, EntryQuerySet
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
-class SeriesQuerySet(EntryQuerySet):
+class KindQuerySet(EntryQuerySet):
+    def for_cards(self):
+        """Cards of one kind whose URL needs no other row (every kind but episodes)."""
+        return self.select_related("image").prefetch_related("tags")
+
+
+class SeriesQuerySet(KindQuerySet):
     def for_page(self):
         """Everything a series page shows, in a fixed number of queries."""
         # credits.py builds on this module: import from it when called.
@@ -58,9 +64,6 @@ class SeriesQuerySet(EntryQuerySet):
             ),
             models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
         )
-
-    def for_cards(self):
-        return self.select_related("image").prefetch_related("tags")
 
     def for_list(self, *, tag: str = "", year: int | None = None, query: str = ""):
         """The series index: cards, narrowed by a tag slug, a year and words of a name."""
@@ -218,7 +221,7 @@ class Series(Entry):
         return links
 
 
-class StaffQuerySet(EntryQuerySet):
+class StaffQuerySet(KindQuerySet):
     def for_page(self):
         # credits.py builds on this module: import from it when called.
         from .credits import (
@@ -253,9 +256,6 @@ class StaffQuerySet(EntryQuerySet):
             models.Prefetch("memberships", queryset=StudioMember.objects.select_related("studio")),
         )
 
-    def for_cards(self):
-        return self.select_related("image").prefetch_related("tags")
-
 
 class Staff(Entry):
     """A person: director, writer, designer, voice actor..."""
@@ -285,7 +285,7 @@ class Staff(Entry):
         return [item.strip() for item in self.occupations.split(",") if item.strip()]
 
 
-class StudioQuerySet(EntryQuerySet):
+class StudioQuerySet(KindQuerySet):
     def for_page(self):
         # credits.py builds on this module: import from it when called.
         from .credits import SeriesStudio, StudioMember
@@ -303,9 +303,6 @@ class StudioQuerySet(EntryQuerySet):
             "successors",
             "subsidiaries",
         )
-
-    def for_cards(self):
-        return self.select_related("image").prefetch_related("tags")
 
 
 class Studio(Entry):
@@ -361,7 +358,7 @@ class Studio(Entry):
             raise ValidationError(_("A studio cannot be its own predecessor or parent."))
 
 
-class CharacterQuerySet(EntryQuerySet):
+class CharacterQuerySet(KindQuerySet):
     def for_page(self):
         # credits.py builds on this module: import from it when called.
         from .credits import Appearance, VoiceCredit
@@ -380,9 +377,6 @@ class CharacterQuerySet(EntryQuerySet):
                 queryset=VoiceCredit.objects.select_related("actor").order_by("language"),
             ),
         )
-
-    def for_cards(self):
-        return self.select_related("image").prefetch_related("tags")
 
 
 class Character(Entry):
