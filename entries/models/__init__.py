@@ -17,8 +17,7 @@ submodules split it by concern, and every name is still imported from here
 - ``changes``: ``Change``, an entry's part in a revision.
 - ``kinds``: the kinds of entry (``Series``, ``Staff``, ``Studio``, ``Character``,
   ``Episode``) with their querysets (``KindQuerySet`` their shared base),
-  ``KIND_MODELS`` and the year range
-  (``MIN_YEAR``, ``MAX_YEAR``).
+  ``KIND_MODELS`` and the year range (``MIN_YEAR``, ``MAX_YEAR``).
 - ``credits``: the through models between kinds: ``SeriesStudio``,
   ``StaffCredit``, ``Appearance``, ``VoiceCredit``, ``SeriesRelation``,
   ``StudioMember``, and ``StreamingPlatform``/``Streaming``.

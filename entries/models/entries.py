@@ -299,7 +299,8 @@ class Alias(models.Model):
 # name key (``wikilinks.name_key``, stored on save as ``Entry.title_key``,
 # ``Entry.native_key`` and ``Alias.name_key``): a wiki link, a /wiki/ look-up and a
 # search for exactly a name find it by any of them. These functions are the one
-# definition; ``ANSWERS_TO_SQL`` below repeats it in SQL.
+# definition; ``ANSWERS_TO_SQL`` below repeats it in SQL, and search's suggestions
+# (``_STARTS`` in ``entries.search.base``) read the same three name key columns.
 
 
 def own_names_are(key) -> Q:
