@@ -2,7 +2,7 @@
 
 Run on whichever database is configured (SQLite by default, PostgreSQL with
 ``DATABASE_URL``). The backend's own rules (ranking, typos, scripts) are tested
-in ``test_search.py``; these tests check what a reader sees and follows.
+in ``tests/search/test_search.py``; these tests check what a reader sees and follows.
 """
 
 import re

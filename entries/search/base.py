@@ -46,13 +46,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Alias, Entry
+from ..models import Entry, answers_to
 from ..wikilinks import name_key
 
 MAX_QUERY_LENGTH = 200
@@ -410,7 +410,8 @@ def name_similarity(query: str | None, names: str | None) -> float:
 # --- The backend interface --------------------------------------------------------------
 
 # Entries with a name starting with the query: the first few of each name key's
-# b-tree, in alphabetical order.
+# b-tree, in alphabetical order. The names are those of ``entries.models.answers_to``
+# (title, native title, aliases by their keys); change this with it.
 _STARTS = """
     SELECT id FROM (
         SELECT id FROM entries_entry WHERE {title} ORDER BY title_key LIMIT %s
@@ -551,11 +552,7 @@ class SearchBackend:
         limit = min(max(_as_int(limit) or 8, 1), MAX_SUGGESTIONS)
         if not key:
             return []
-        exact = (
-            Q(title_key=key)
-            | Q(native_key=key)
-            | Q(pk__in=Alias.objects.filter(name_key=key).values("entry_id"))
-        )
+        exact = answers_to(key)
         starting = [self.prefix(column, key) for column in ("title_key", "native_key", "name_key")]
         starts = RawSQL(
             _STARTS.format(title=starting[0][0], native=starting[1][0], alias=starting[2][0]),

@@ -22,6 +22,7 @@ itself is assembled from the constant fragments below.
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from ..models import ANSWERS_TO_SQL
 from .base import SIMILAR_BELOW, Filters, Hit, ParsedQuery, SearchBackend, like_pattern
 
 # The GIN indexes migration 0004 creates, as ``rebuild_search_index`` rebuilds them.
@@ -30,10 +31,6 @@ GIN_INDEXES = [
     ("searchdoc_names_trgm_idx", "gin (names gin_trgm_ops)"),
 ]
 
-_EXACT = """
-    SELECT id FROM entries_entry WHERE title_key = %s OR native_key = %s
-    UNION SELECT entry_id FROM entries_alias WHERE name_key = %s
-"""
 _WORD_QUERY = "plainto_tsquery('simple', %s)"
 _PHRASE_QUERY = "phraseto_tsquery('simple', %s)"
 # One term: its words in the tsvector, or part of a name.
@@ -103,7 +100,7 @@ class PostgresBackend(SearchBackend):
         some_name = " OR ".join([_NAME] * len(query.terms))
         patterns = [like_pattern(term.text) for term in query.terms]
         sql = _RANKED.format(
-            exact=_EXACT,
+            exact=ANSWERS_TO_SQL,
             all_words=all_words,
             some_name=some_name,
             match=match,
@@ -114,9 +111,7 @@ class PostgresBackend(SearchBackend):
         # Any term, for ranking: each quoted, so that words like "or" stay words.
         any_term = " or ".join(f'"{term.text}"' for term in query.terms)
         params = [
-            key,
-            key,
-            key,
+            *[key] * ANSWERS_TO_SQL.count("%s"),
             *filters_params,
             *patterns,
             *match_params,

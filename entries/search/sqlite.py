@@ -24,6 +24,7 @@ strings (``fts_string``), so FTS5 operators in the text are just text.
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from ..models import ANSWERS_TO_SQL
 from .base import (
     SIMILAR_BELOW,
     SIMILARITY_CANDIDATES,
@@ -83,10 +84,6 @@ DROP = [
     f"DROP TABLE IF EXISTS {NAMES}",
 ]
 
-_EXACT = """
-    SELECT id FROM entries_entry WHERE title_key = %s OR native_key = %s
-    UNION SELECT entry_id FROM entries_alias WHERE name_key = %s
-"""
 # Whether document ``d`` has a term as words, or in a name (trigrams, or LIKE
 # for terms too short for trigrams). Correlated, so FTS5 seeks one row.
 _HAS_WORDS = f"EXISTS (SELECT 1 FROM {WORDS} WHERE {WORDS} MATCH %s AND rowid = d.entry_id)"
@@ -220,7 +217,7 @@ class SqliteBackend(SearchBackend):
         similar = similar_names_query(query.similar_text)
         filters_sql, filters_params = filters.sql()
         sql = _RANKED.format(
-            exact=_EXACT,
+            exact=ANSWERS_TO_SQL,
             some_name=" UNION ".join(some_name),
             every_term=" AND ".join(every_term),
             in_names=" AND ".join(in_names),
@@ -228,9 +225,7 @@ class SqliteBackend(SearchBackend):
             filters=filters_sql,
         )
         params = [
-            key,
-            key,
-            key,
+            *[key] * ANSWERS_TO_SQL.count("%s"),
             *filters_params,
             " AND ".join(fts_string(term.text) for term in query.terms),
             *filters_params,

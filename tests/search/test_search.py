@@ -21,8 +21,7 @@ from entries.models import Change, Entry, SearchDocument, Series, Tag
 from entries.search import get_backend, indexing, search, suggest
 from entries.search.base import MAX_QUERY_LENGTH, SearchPage, SearchResult, parse_query
 from entries.services import merge_tags, note, recorded
-
-from . import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

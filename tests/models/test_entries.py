@@ -24,8 +24,7 @@ from entries.models import (
     Studio,
 )
 from entries.slugs import SLUG_MAX_LENGTH
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

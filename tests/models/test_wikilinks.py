@@ -19,8 +19,7 @@ from entries.markup import render
 from entries.models import Change, Entry, WikiLink
 from entries.services import note, recorded
 from entries.wikilinks import LinkStatus, mark_links
-
-from . import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

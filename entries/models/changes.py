@@ -1,0 +1,48 @@
+"""Changes: ``Change``, one entry's part in a revision (django-reversion), for
+recent changes and the public history."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .entries import Entry
+
+
+class Change(models.Model):
+    """One entry's part in a revision, for recent changes and the public history.
+
+    django-reversion's ``Revision`` holds who, when and the edit summary, and its
+    versions hold the data; this row says which entry the revision was about
+    and what happened to it, and survives the entry's deletion.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        REVERT = "revert", _("reverted")
+        RECOVER = "recover", _("recovered")
+
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="changes"
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    # The entry's id, kept after the entry is deleted (``entry`` is then empty).
+    entry_pk = models.PositiveBigIntegerField(db_index=True)
+    kind = models.CharField(max_length=16, choices=Entry.Kind.choices)
+    title = models.CharField(max_length=255)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # The entry's version after this change (0 for a deletion).
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-revision__date_created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "entry_pk"], name="unique_change_per_revision"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.get_action_display()}"

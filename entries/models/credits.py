@@ -1,0 +1,225 @@
+"""Credits: the through models that hold facts about two entries: ``SeriesStudio``
+(a studio's role on a series), ``StaffCredit`` (a person's role on a series),
+``Appearance`` (a character's role in a series), ``VoiceCredit`` (who voices a
+character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
+``StudioMember`` (founders, presidents); and where a series streams
+(``StreamingPlatform``, ``Streaming``).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .entries import Language
+from .kinds import Character, Series, Staff, Studio
+
+
+class SeriesStudio(models.Model):
+    """A studio's role on a series."""
+
+    class Role(models.TextChoices):
+        ANIMATION = "animation", _("Animation")
+        CO_ANIMATION = "co_animation", _("Co-animation")
+        PRODUCTION = "production", _("Production")
+        ASSISTANCE = "assistance", _("Animation assistance")
+        DISTRIBUTION = "distribution", _("Distribution")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="studio_roles")
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="series_roles")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANIMATION)
+
+    class Meta:
+        ordering = ["role", "studio__title"]
+        verbose_name = "studio credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "studio", "role"], name="unique_studio_role_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.studio} ({self.get_role_display()}) on {self.series}"
+
+
+class StaffCredit(models.Model):
+    """A person's role on a series. A person with several roles has one row per role."""
+
+    class Role(models.TextChoices):
+        ORIGINAL_CREATOR = "original_creator", _("Original creator")
+        DIRECTOR = "director", _("Director")
+        SUPERVISING_DIRECTOR = "supervising_director", _("Supervising director")
+        SERIES_COMPOSITION = "series_composition", _("Series composition")
+        SCRIPT = "script", _("Script")
+        STORYBOARD = "storyboard", _("Storyboard")
+        CHARACTER_DESIGN = "character_design", _("Character design")
+        MECHANICAL_DESIGN = "mechanical_design", _("Mechanical design")
+        ANIMATION_DIRECTOR = "animation_director", _("Animation director")
+        ART_DIRECTOR = "art_director", _("Art director")
+        SOUND_DIRECTOR = "sound_director", _("Sound director")
+        MUSIC = "music", _("Music")
+        PRODUCER = "producer", _("Producer")
+        OTHER = "other", _("Other")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="staff_credits")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    note = models.CharField(
+        max_length=255, blank=True, help_text=_("For example the episodes, or the exact title.")
+    )
+
+    class Meta:
+        ordering = ["role", "staff__title"]
+        verbose_name = "staff credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "staff", "role"], name="unique_staff_role_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff}: {self.get_role_display()} on {self.series}"
+
+
+class Appearance(models.Model):
+    """A character's role in a series."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("Main")
+        SUPPORTING = "supporting", _("Supporting")
+        BACKGROUND = "background", _("Background")
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="appearances")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="appearances")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MAIN)
+
+    class Meta:
+        # "main" < "supporting" < "background" is not alphabetical; order by title
+        # here and let pages group by role.
+        ordering = ["character__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "character"], name="unique_character_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.character} ({self.get_role_display()}) in {self.series}"
+
+
+class VoiceCredit(models.Model):
+    """Who voices a character, in one language."""
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="voice_credits")
+    actor = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="voice_roles")
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.JAPANESE)
+
+    class Meta:
+        ordering = ["language", "actor__title"]
+        verbose_name = "voice actor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "actor", "language"], name="unique_voice_credit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} voices {self.character} ({self.get_language_display()})"
+
+
+class SeriesRelation(models.Model):
+    """A directed relation: ``source`` has ``target`` as its sequel, prequel..."""
+
+    class Type(models.TextChoices):
+        SEQUEL = "sequel", _("Sequel")
+        PREQUEL = "prequel", _("Prequel")
+        SIDE_STORY = "side_story", _("Side story")
+        SPIN_OFF = "spin_off", _("Spin-off")
+        ALTERNATIVE = "alternative", _("Alternative version")
+        SUMMARY = "summary", _("Summary")
+        PARENT_STORY = "parent_story", _("Parent story")
+        OTHER = "other", _("Other")
+
+    source = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_from")
+    target = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_to")
+    type = models.CharField(max_length=16, choices=Type.choices)
+
+    class Meta:
+        ordering = ["type", "target__title"]
+        verbose_name = "related series"
+        verbose_name_plural = "related series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "type"], name="unique_series_relation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="series_relation_not_to_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} is a {self.get_type_display().lower()} of {self.source}"
+
+
+class StudioMember(models.Model):
+    """A person's position at a studio: founder, president..."""
+
+    class Position(models.TextChoices):
+        FOUNDER = "founder", _("Founder")
+        PRESIDENT = "president", _("President")
+        EXECUTIVE = "executive", _("Executive")
+        STAFF = "staff", _("Staff member")
+
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="memberships")
+    position = models.CharField(max_length=16, choices=Position.choices)
+
+    class Meta:
+        ordering = ["position", "person__title"]
+        verbose_name = "studio member"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "person", "position"], name="unique_studio_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}, {self.get_position_display().lower()} of {self.studio}"
+
+
+class StreamingPlatform(models.Model):
+    """A service a series streams on (Crunchyroll, Netflix...)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="unique_streaming_platform_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Streaming(models.Model):
+    """A series on a streaming platform, with its page there when known."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="streaming")
+    platform = models.ForeignKey(
+        StreamingPlatform, on_delete=models.CASCADE, related_name="listings"
+    )
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["platform__name"]
+        verbose_name = "streaming platform"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "platform"], name="unique_streaming_per_series"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.series} on {self.platform}"

@@ -1,0 +1,335 @@
+"""Entries: ``Entry`` (the page every kind is) with its queryset, its other names
+(``Alias``), its tags (``Tag``, ``TaggedEntry``) and the ``Language`` of names.
+
+The bottom of ``entries.models``: every other submodule builds on this one.
+"""
+
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .. import markup
+from ..slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
+from ..wikilinks import name_key
+
+
+class Language(models.TextChoices):
+    """Languages of names and voice casts (BCP 47 codes)."""
+
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    ROMAJI = "ja-Latn", _("Japanese (romaji)")
+    CHINESE_SIMPLIFIED = "zh-Hans", _("Chinese (simplified)")
+    CHINESE_TRADITIONAL = "zh-Hant", _("Chinese (traditional)")
+    KOREAN = "ko", _("Korean")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+    OTHER = "und", _("Other")
+
+
+class TagQuerySet(models.QuerySet):
+    def with_counts(self, *, kind: str = ""):
+        """Tags used by at least one entry (of ``kind``, if given), each with ``count``."""
+        uses = Q(tagged_entries__content_object__kind=kind) if kind else Q()
+        return self.annotate(count=Count("tagged_entries", filter=uses)).filter(count__gt=0)
+
+    def popular(self):
+        return self.with_counts().order_by("-count", "name")
+
+
+class Tag(TagBase):
+    """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def get_absolute_url(self):
+        return reverse("entries:tag-detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # taggit's default keeps Unicode ("ロボット") and can come out empty (emoji);
+        # ours romanises like entry slugs and is never empty. ``i`` de-duplicates.
+        max_length = self._meta.get_field("slug").max_length - 8
+        slug = slugify_title(tag)[:max_length].strip("-")
+        return f"{slug}-{i}" if i is not None else slug
+
+
+class TaggedEntry(TaggedItemBase):
+    """One tag on one entry. A real foreign key to ``Entry`` (not taggit's generic
+    relation) so that tags filter and prefetch across every kind at once."""
+
+    content_object = models.ForeignKey(
+        "Entry", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_entries")
+
+    class Meta:
+        verbose_name = _("tagged entry")
+        verbose_name_plural = _("tagged entries")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_entry"),
+        ]
+
+
+class EntryQuerySet(models.QuerySet):
+    def with_urls(self):
+        """Rows whose ``get_absolute_url`` needs no further query (episodes need their series)."""
+        return self.select_related("as_episode__series")
+
+    def for_cards(self):
+        """What a card in a list shows: title, kind, summary, image, tags and URL."""
+        return self.with_urls().select_related("image").prefetch_related("tags")
+
+    def with_gallery(self):
+        """Rows with their main image and gallery (each picture with it), in order."""
+        # pictures.py builds on this module: import from it when called.
+        from .pictures import GalleryImage
+
+        return self.select_related("image").prefetch_related(
+            models.Prefetch("gallery", GalleryImage.objects.select_related("picture"))
+        )
+
+    def recently_updated(self):
+        return self.order_by("-updated_at", "-pk")
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+    def similar_to(self, name: str):
+        """Entries whose title, native title or an alias contains ``name``."""
+        return self.filter(
+            Q(title__icontains=name)
+            | Q(native_title__icontains=name)
+            | Q(pk__in=Alias.objects.filter(name__icontains=name).values("entry_id"))
+        )
+
+    def answering_to(self, key: str, *, kind: str = ""):
+        """Entries a wiki link to ``key`` (a ``wikilinks.name_key``) leads to: those
+        that answer to it (``answers_to``), of ``kind`` if given."""
+        entries = self.filter(answers_to(key))
+        return entries.of_kind(kind) if kind else entries
+
+    def linking_to(self, entry: "Entry"):
+        """Entries whose bodies link to ``entry`` (by any of its names), ``entry`` left out."""
+        # links.py builds on this module: import from it when called.
+        from .links import WikiLink
+
+        links = WikiLink.objects.pointing_to(entry)
+        return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
+
+
+class Entry(models.Model):
+    """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
+
+    class Kind(models.TextChoices):
+        SERIES = "series", _("Series")
+        CHARACTER = "character", _("Character")
+        STAFF = "staff", _("Staff")
+        STUDIO = "studio", _("Studio")
+        EPISODE = "episode", _("Episode")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, editable=False, db_index=True)
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        blank=True,
+        help_text=_("Part of the page's address. Leave empty to make one from the title."),
+    )
+    native_title = models.CharField(
+        _("native title"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example the Japanese title."),
+    )
+    summary = models.TextField(blank=True, help_text=_("One plain-text paragraph, shown on cards."))
+    body = models.TextField(blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    # Case- and space-insensitive forms of the names (wikilinks.name_key), kept
+    # in step on save, so that links and /wiki/ look-ups match with an index.
+    title_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    native_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Pictures are never changed once stored: a new upload is a new Picture, so a
+    # revision that names the old one can always show it again.
+    image = models.ForeignKey(
+        "Picture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("main image"),
+        help_text=_("Key visual, portrait, logo or episode still."),
+    )
+    image_credit = models.CharField(
+        _("main image credit"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who made the main image, or where it comes from."),
+    )
+    tags = TaggableManager(through=TaggedEntry, blank=True, help_text=_("Comma-separated tags."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Bumped on every save; an edit form that was opened at an older version is stale.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Set by each subclass; the value stored in ``kind``.
+    KIND: str = ""
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
+            models.CheckConstraint(condition=~Q(slug=""), name="entry_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["series", "character", "staff", "studio", "episode"]),
+                name="entry_kind_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "title"], name="entry_kind_title_idx")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new Series knows it is a series before it is saved or validated.
+        if self.KIND and not self.kind:
+            self.kind = self.KIND
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_slug()
+        self.title_key = name_key(self.title)
+        self.native_key = name_key(self.native_title)
+        # links.py builds on this module: import from it when called.
+        from .links import WikiLink
+
+        rendered = markup.render(self.body)
+        self.body_html = rendered.html
+        if not self._state.adding:
+            self.version += 1
+        # The page and the record of its links change together or not at all.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            WikiLink.objects.record(source=self, targets=rendered.links)
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.EPISODE:
+            return self.specific.get_absolute_url()
+        return reverse(f"entries:{self.kind}-detail", kwargs={"slug": self.slug})
+
+    def get_history_url(self) -> str:
+        """The public history of this page (``entries:<kind>-history``)."""
+        if self.kind == self.Kind.EPISODE:
+            episode = self.specific
+            kwargs = {"slug": episode.series.slug, "number": episode.number}
+        else:
+            kwargs = {"slug": self.slug}
+        return reverse(f"entries:{self.kind}-history", kwargs=kwargs)
+
+    def clean(self):
+        super().clean()
+        # Make the slug now, so that constraint validation (one slug per kind, no
+        # empty slug) checks the slug the page will really get.
+        if not self.slug and (self.title or self.native_title):
+            self.slug = self.make_slug()
+
+    @property
+    def specific(self):
+        """This page as its own kind (a ``Series``, ``Character``...)."""
+        if self.KIND:
+            return self
+        # Each kind's parent link is named ``as_<kind>`` (``Entry.as_series``...).
+        return getattr(self, f"as_{self.kind}")
+
+    def make_slug(self) -> str:
+        siblings = Entry.objects.filter(kind=self.kind or self.KIND).exclude(pk=self.pk)
+        return unique_slug(
+            slugify_title(self.slug_source()), lambda slug: siblings.filter(slug=slug).exists()
+        )
+
+    def slug_source(self) -> str:
+        return self.title or self.native_title
+
+
+class Alias(models.Model):
+    """Another name of an entry: English, romaji, native, former names."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=255)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    is_former = models.BooleanField(_("former name"), default=False)
+    name_key = models.CharField(max_length=255, editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name"], name="unique_alias_per_entry"),
+            models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="alias_name_idx"),
+            models.Index(fields=["name_key"], name="alias_name_key_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+# --- The names an entry answers to -------------------------------------------------------
+#
+# An entry answers to its title, its native title and each of its aliases, compared by
+# name key (``wikilinks.name_key``, stored on save as ``Entry.title_key``,
+# ``Entry.native_key`` and ``Alias.name_key``): a wiki link, a /wiki/ look-up and a
+# search for exactly a name find it by any of them. These functions are the one
+# definition; ``ANSWERS_TO_SQL`` below repeats it in SQL, and search's suggestions
+# (``_STARTS`` in ``entries.search.base``) read the same three name key columns.
+
+
+def own_names_are(key) -> Q:
+    """``Entry`` rows whose title or native title has the name key ``key`` (a value,
+    or an expression such as ``OuterRef("target_key")``)."""
+    return Q(title_key=key) | Q(native_key=key)
+
+
+def aliases_keyed(key):
+    """``Alias`` rows with the name key ``key`` (a value or an expression)."""
+    return Alias.objects.filter(name_key=key)
+
+
+def answers_to(key) -> Q:
+    """``Entry`` rows that answer to the name key ``key``: by title, native title or alias."""
+    return own_names_are(key) | Q(pk__in=aliases_keyed(key).values("entry_id"))
+
+
+def names_of(entry: Entry, *, field: str) -> Q:
+    """Rows whose ``field`` holds one of the name keys ``entry`` answers to."""
+    keys = [key for key in (entry.title_key, entry.native_key) if key]
+    aliases = Alias.objects.filter(entry_id=entry.pk).values("name_key")
+    return Q(**{f"{field}__in": keys}) | Q(**{f"{field}__in": aliases})
+
+
+# ``answers_to`` again, for the raw SQL of the search backends (``entries.search``):
+# the ids of the entries that answer to a name key, given as each of the three ``%s``.
+# Change it together with the functions above.
+ANSWERS_TO_SQL = """
+    SELECT id FROM entries_entry WHERE title_key = %s OR native_key = %s
+    UNION SELECT entry_id FROM entries_alias WHERE name_key = %s
+"""
