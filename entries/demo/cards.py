@@ -10,6 +10,7 @@ changed card (a new title, a new Pillow that draws differently) makes a new pict
 
 import io
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -157,16 +158,16 @@ def gallery_card(
     number: int,
     *,
     caption: str,
-    colour: tuple[int, int, int],
-    size: tuple[int, int],
+    colour: Sequence[int],
+    size: Sequence[int],
 ) -> DemoCard:
     """Picture ``number`` of the gallery of the entry ``title``: its initials, over
-    the title and the ``caption``."""
+    the title and the ``caption`` (``colour`` and ``size`` as the data file gives them)."""
     return DemoCard(
         slug=f"{slugify(title)}-gallery-{number}",
         monogram=monogram(title),
         label=f"Gallery card {number}",
         lines=(title, caption),
-        colour=colour,
-        size=size,
+        colour=tuple(colour),
+        size=tuple(size),
     )

@@ -77,8 +77,8 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
 ]
 # How a row is found again: groups of field names, the first group whose values
 # find a row wins (a series by its MyAnimeList id, and by its title if an editor
-# removed the id). Relation rows by the fields of their unique constraint; an
-# entry not listed by its title.
+# removed the id). Relation rows by the fields of their unique constraint (a
+# gallery row by its entry and position); an entry not listed by its title.
 MATCH: dict[type[models.Model], list[tuple[str, ...]]] = {
     Series: [("mal_id",), ("title",)],
     Episode: [("series", "number")],
@@ -172,25 +172,9 @@ class _Loader:
         entry = self.sync(model, values, tags=tags)
         self.entries[model, entry.title] = entry
         for position, card in enumerate(gallery, start=1):
-            picture = self.picture(
-                gallery_card(
-                    entry.title,
-                    position,
-                    caption=card["caption"],
-                    colour=tuple(card["colour"]),
-                    size=tuple(card["size"]),
-                )
-            )
-            self.sync(
-                GalleryImage,
-                {
-                    "entry": entry,
-                    "position": position,
-                    "picture": picture,
-                    "caption": card["caption"],
-                    "credit": DEMO_CREDIT,
-                },
-            )
+            picture = self.picture(gallery_card(entry.title, position, **card))
+            row = {"entry": entry, "position": position, "picture": picture, "credit": DEMO_CREDIT}
+            self.sync(GalleryImage, row | {"caption": card["caption"]})
         for alias in aliases:
             self.sync(Alias, {"entry": entry, **alias})
         for row in streaming:
