@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from PIL import Image
 
-from entries.demo import CARD_STYLES, DEMO_CREDIT
+from entries.demo import CARD_STYLES, DEMO_CREDIT, SECTIONS, read_data
 from entries.models import (
     Alias,
     Appearance,
@@ -89,6 +89,17 @@ def test_first_run_creates_everything_and_says_so(demo):
     )
     assert f"created {distinct_rows}, updated 0, unchanged 0" in demo
     assert Entry.objects.count() >= 23
+
+
+def test_the_data_file_holds_every_section_and_an_entry_of_every_kind(demo):
+    data = read_data()
+    sections = dict(SECTIONS)
+    assert set(data) == set(sections)
+    assert all(data.values())
+    kinds = {sections[key].KIND for key in data if issubclass(sections[key], Entry)}
+    assert kinds == set(Entry.Kind.values)
+    # And the site has them: a series, characters, staff, studios and an episode.
+    assert set(Entry.objects.values_list("kind", flat=True)) == set(Entry.Kind.values)
 
 
 def test_metallic_rouge_is_an_original_tv_anime(demo):
