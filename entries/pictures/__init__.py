@@ -15,6 +15,8 @@ and test alone, from the bottom up (each imports only those above it here):
   returns; ``clean_name`` for the uploader's file name.
 - ``storage``: ``store`` and ``store_upload``, the generated names under
   ``PICTURES_DIR``, ``discarding_on_error`` and ``delete_files``.
+- ``prune``: ``prune_unused``, deleting pictures nothing (no entry, gallery row
+  or revision) refers to and stray files; ``manage.py prune_pictures`` prints it.
 
 Import from ``entries.pictures``, not from the modules: the names below are the
 public ones.
@@ -23,6 +25,7 @@ public ones.
 from .checks import ACCEPTED_FORMATS, ACCEPTED_TEXT, MAX_SIDE, max_bytes, max_pixels
 from .encoding import JPEG_QUALITY, RENDITION_WIDTHS, WEBP_QUALITY
 from .prepared import Prepared, clean_name, prepare
+from .prune import PRUNE_MIN_AGE, PrunedPicture, PruneReport, pictures_in_revisions, prune_unused
 from .storage import PICTURES_DIR, delete_files, discarding_on_error, store, store_upload
 
 __all__ = [
@@ -31,15 +34,20 @@ __all__ = [
     "JPEG_QUALITY",
     "MAX_SIDE",
     "PICTURES_DIR",
+    "PRUNE_MIN_AGE",
     "RENDITION_WIDTHS",
     "WEBP_QUALITY",
     "Prepared",
+    "PruneReport",
+    "PrunedPicture",
     "clean_name",
     "delete_files",
     "discarding_on_error",
     "max_bytes",
     "max_pixels",
+    "pictures_in_revisions",
     "prepare",
+    "prune_unused",
     "store",
     "store_upload",
 ]

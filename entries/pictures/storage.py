@@ -21,7 +21,7 @@ from entries.models import Picture
 
 from .prepared import Prepared, prepare
 
-# Where ``store`` writes, in the default storage; ``prune_pictures`` touches nothing outside it.
+# Where ``store`` writes, in the default storage; ``prune_unused`` touches nothing outside it.
 PICTURES_DIR = "pictures"
 
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
@@ -104,5 +104,5 @@ def store_upload(upload, *, user=None) -> Picture:
 
 
 def delete_files(picture: Picture) -> None:
-    """Delete a picture's files (after its row is gone; see ``prune_pictures``)."""
+    """Delete a picture's files (after its row is gone; see ``prune_unused``)."""
     _delete(picture.storage_names())
