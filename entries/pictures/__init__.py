@@ -17,6 +17,8 @@ and test alone, from the bottom up (each imports only those above it here):
   ``PICTURES_DIR``, ``discarding_on_error`` and ``delete_files``.
 - ``prune``: ``prune_unused``, deleting pictures nothing (no entry, gallery row
   or revision) refers to and stray files; ``manage.py prune_pictures`` prints it.
+- ``responsive``: what a page needs to show a picture (srcsets, ``sizes`` for a
+  cropped box, the fallback ``src``); the ``{% picture %}`` tag renders it.
 
 Import from ``entries.pictures``, not from the modules: the names below are the
 public ones.
@@ -26,6 +28,7 @@ from .checks import ACCEPTED_FORMATS, ACCEPTED_TEXT, MAX_SIDE, max_bytes, max_pi
 from .encoding import JPEG_QUALITY, RENDITION_WIDTHS, WEBP_QUALITY
 from .prepared import Prepared, clean_name, prepare
 from .prune import PRUNE_MIN_AGE, PrunedPicture, PruneReport, pictures_in_revisions, prune_unused
+from .responsive import cover_factor, largest_url, picture_context, scaled_sizes
 from .storage import PICTURES_DIR, delete_files, discarding_on_error, store, store_upload
 
 __all__ = [
@@ -41,13 +44,17 @@ __all__ = [
     "PruneReport",
     "PrunedPicture",
     "clean_name",
+    "cover_factor",
     "delete_files",
     "discarding_on_error",
+    "largest_url",
     "max_bytes",
     "max_pixels",
+    "picture_context",
     "pictures_in_revisions",
     "prepare",
     "prune_unused",
+    "scaled_sizes",
     "store",
     "store_upload",
 ]
