@@ -49,7 +49,7 @@ def cleaned(image: Image.Image) -> Image.Image:
     # Only the pixels go on. Pillow's encoders write the metadata they are given
     # (we give none) and what ``info`` holds (comments, colour profiles): with
     # ``info`` empty they write none. Cheaper than a fresh copy, which costs 160 MB
-    # more at 40 megapixels; tests/test_pictures.py checks the stored files.
+    # more at 40 megapixels; tests/pictures/test_upload.py checks the stored files.
     image.info = {}
     return image
 
