@@ -193,7 +193,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Fandex ---------------------------------------------------------------------
 FANDEX_PAGE_SIZE = int(os.environ.get("FANDEX_PAGE_SIZE", "24"))
-# Uploaded images: the largest file and the most pixels accepted (entries/pictures.py).
+# Uploaded images: the largest file and the most pixels accepted (entries/pictures/checks.py).
 # 40 megapixels is an 8K frame with room to spare; decoding one takes ~160 MB.
 FANDEX_IMAGE_MAX_BYTES = int(os.environ.get("FANDEX_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
 FANDEX_IMAGE_MAX_PIXELS = int(os.environ.get("FANDEX_IMAGE_MAX_PIXELS", "40000000"))

@@ -32,7 +32,7 @@ urlpatterns = [
 ]
 
 if settings.FANDEX_SERVE_MEDIA:
-    # Pictures are stored under new names and never rewritten (entries/pictures.py),
+    # Pictures are stored under new names and never rewritten (entries/pictures/storage.py),
     # so browsers may keep them for good.
     @cache_control(public=True, max_age=31_536_000, immutable=True)
     def serve_media(request, path):

@@ -1,4 +1,4 @@
-"""The upload pipeline (entries/pictures.py) with real files, real storage and a real
+"""The upload pipeline (entries/pictures/) with real files, real storage and a real
 database: what is refused and why, what is stored, under which names, and that a
 failure leaves nothing behind."""
 
@@ -19,9 +19,8 @@ from PIL import Image
 
 from entries import pictures
 from entries.models import Picture
-
-from . import factories
-from . import image_corpus as corpus
+from tests import factories
+from tests import image_corpus as corpus
 
 pytestmark = pytest.mark.django_db
 

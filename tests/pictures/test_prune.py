@@ -15,9 +15,8 @@ from django.utils import timezone
 from entries import pictures, services
 from entries.models import Change, GalleryImage, Picture, Series
 from entries.services import note, recorded
-
-from . import factories, image_corpus
-from .helpers import files_under
+from tests import factories, image_corpus
+from tests.helpers import files_under
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from entries import pictures
-
-from . import image_corpus as corpus
+from tests import image_corpus as corpus
 
 BASE_DIR = Path(settings.BASE_DIR)
 YEAR = 31_536_000
