@@ -8,9 +8,9 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from reversion.models import Revision
 
-from entries import recent_views
 from entries.models import Change, Entry
 from entries.revisions import note, recorded
+from entries.views import recent as recent_views
 
 from . import factories
 

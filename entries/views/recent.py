@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .models import Change, Entry
+from ..models import Change, Entry
 
 RECENT_PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -69,7 +69,7 @@ def diff_url(change: Change) -> str:
     if callable(getter):
         return getter() or ""
     try:
-        from . import history
+        from .. import history
 
         return history.revision_url(entry, change.revision_id)
     except (ImportError, AttributeError, NoReverseMatch):

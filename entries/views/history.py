@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 from reversion.models import Revision
 
-from . import history
-from .models import Entry, Episode
-from .slugs import SLUG_MAX_LENGTH
-from .views import MAX_EPISODE_NUMBER
+from .. import history
+from ..models import Entry, Episode
+from ..slugs import SLUG_MAX_LENGTH
+from .details import MAX_EPISODE_NUMBER
 
 # The header's section for each kind's pages.
 SECTIONS = {

@@ -13,9 +13,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
-from . import search as site_search
-from .models import Entry
-from .search.base import MAX_PAGE, MAX_QUERY_LENGTH
+from .. import search as site_search
+from ..models import Entry
+from .base import MAX_PAGE, MAX_QUERY_LENGTH
 
 PER_PAGE = 20
 SUGGESTIONS = 8
