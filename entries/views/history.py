@@ -7,7 +7,6 @@ hand over. An unknown page, a revision that is not one of the entry's, or an
 id too large to be a revision is a 404.
 """
 
-from django.conf import settings
 from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,6 +17,7 @@ from .. import history
 from ..models import Entry, Episode
 from ..slugs import SLUG_MAX_LENGTH
 from .details import MAX_EPISODE_NUMBER
+from .pagination import PaginatedMixin
 
 # The header's section for each kind's pages.
 SECTIONS = {
@@ -54,14 +54,11 @@ class EntryHistoryMixin:
         return super().get_context_data(**kwargs)
 
 
-class EntryHistoryView(EntryHistoryMixin, ListView):
+class EntryHistoryView(EntryHistoryMixin, PaginatedMixin, ListView):
     """Every revision of an entry, newest first."""
 
     template_name = "entries/history.html"
     context_object_name = "changes"
-
-    def get_paginate_by(self, queryset):
-        return settings.FANDEX_PAGE_SIZE
 
     def get_queryset(self):
         self.entry = self.get_entry()
@@ -73,11 +70,6 @@ class EntryHistoryView(EntryHistoryMixin, ListView):
             (change, history.revision_url(self.entry, change.revision_id))
             for change in context["changes"]
         ]
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         return context
 
 

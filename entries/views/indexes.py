@@ -4,23 +4,20 @@ An invalid series filter (``?year=abc``) is reported on the page and left out,
 and a tag filter no series has gives an empty list that says so.
 """
 
-from django.conf import settings
 from django.views.generic import ListView
 
 from .. import selectors
 from ..forms import SeriesFilterForm
 from ..models import Character, Series, Staff, Studio
 from .mixins import SectionMixin
+from .pagination import PaginatedMixin
 
 
-class EntryListView(SectionMixin, ListView):
+class EntryListView(SectionMixin, PaginatedMixin, ListView):
     """A paginated index of one kind of entry, as cards."""
 
     template_name = "entries/entry_list.html"
     context_object_name = "entries"
-
-    def get_paginate_by(self, queryset):
-        return settings.FANDEX_PAGE_SIZE
 
     def get_queryset(self):
         # The primary key breaks ties between equal titles, so pages never overlap.
@@ -30,11 +27,6 @@ class EntryListView(SectionMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.model._meta.verbose_name_plural
         context["singular"] = self.model._meta.verbose_name
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         return context
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from ..models import Change, Entry
+from .pagination import PaginatedMixin
 
 RECENT_PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -120,7 +121,7 @@ def change_lines(changes) -> list[ChangeLine]:
     return lines
 
 
-class RecentChangesView(ListView):
+class RecentChangesView(PaginatedMixin, ListView):
     """``/recent/``: every change, newest first, filtered and paginated."""
 
     template_name = "entries/recent_changes.html"
@@ -138,11 +139,6 @@ class RecentChangesView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["lines"] = change_lines(context["changes"])
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         editor = self.filters["editor"]
         context.update(
             filter_form=self.filter_form,

@@ -1,26 +1,23 @@
 """The tag index and a tag's page."""
 
-from django.conf import settings
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .. import selectors
 from ..models import Entry, Tag
 from .mixins import SectionMixin
+from .pagination import PaginatedMixin
 
 TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
 
 
-class TagListView(SectionMixin, ListView):
+class TagListView(SectionMixin, PaginatedMixin, ListView):
     """Every tag in use with its number of entries, by name or ``?order=count``."""
 
     section = "tags"
     template_name = "entries/tag_list.html"
     context_object_name = "tags"
     orders = ("name", "count")
-
-    def get_paginate_by(self, queryset):
-        return settings.FANDEX_PAGE_SIZE
 
     def get_queryset(self):
         requested = self.request.GET.get("order", "")

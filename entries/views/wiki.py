@@ -1,7 +1,6 @@
 """The wiki's names: the ``/wiki/<name>`` resolver with its disambiguation and
 "no such page" pages, and the wanted pages (names red links point to)."""
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.generic import ListView
 
@@ -9,6 +8,7 @@ from .. import selectors
 from ..models import Entry, WikiLink
 from ..wikilinks import parse_target
 from .admin_links import create_links
+from .pagination import PaginatedMixin
 
 WIKI_MAX_MATCHES = 50
 WIKI_MAX_SUGGESTIONS = 10
@@ -60,14 +60,11 @@ def resolve_name(request, name):
     )
 
 
-class WantedPagesView(ListView):
+class WantedPagesView(PaginatedMixin, ListView):
     """Names that red links point to, the most linked first, with the pages linking."""
 
     template_name = "entries/wanted_pages.html"
     context_object_name = "wanted"
-
-    def get_paginate_by(self, queryset):
-        return settings.FANDEX_PAGE_SIZE
 
     def get_queryset(self):
         return WikiLink.objects.wanted()
@@ -80,9 +77,4 @@ class WantedPagesView(ListView):
             sources_each=WANTED_SOURCES_SHOWN,
             create_urls=lambda kind, name: create_links(user, name=name, kind=kind),
         )
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         return context
