@@ -53,7 +53,6 @@ class EntryDetailView(SectionMixin, DetailView):
 
 class SeriesDetailView(EntryDetailView):
     model = Series
-    section = "series"
 
     def get_context_data(self, **kwargs):
         series = self.object
@@ -68,12 +67,10 @@ class SeriesDetailView(EntryDetailView):
 
 class CharacterDetailView(EntryDetailView):
     model = Character
-    section = "characters"
 
 
 class StaffDetailView(EntryDetailView):
     model = Staff
-    section = "staff"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -83,7 +80,6 @@ class StaffDetailView(EntryDetailView):
 
 class StudioDetailView(EntryDetailView):
     model = Studio
-    section = "studios"
 
     def get_context_data(self, **kwargs):
         studio = self.object
@@ -103,7 +99,6 @@ class EpisodeDetailView(EntryDetailView):
     """``/series/<slug>/episodes/<number>/``: found by its series and number."""
 
     model = Episode
-    section = "series"
 
     def get_object(self, queryset=None):
         slug, number = self.kwargs["slug"], self.kwargs["number"]

@@ -17,20 +17,13 @@ from .. import history
 from ..models import Entry, Episode
 from ..slugs import SLUG_MAX_LENGTH
 from .details import MAX_EPISODE_NUMBER
+from .mixins import SectionMixin
 from .pagination import PaginatedMixin
 
-# The header's section for each kind's pages.
-SECTIONS = {
-    Entry.Kind.SERIES: "series",
-    Entry.Kind.CHARACTER: "characters",
-    Entry.Kind.STAFF: "staff",
-    Entry.Kind.STUDIO: "studios",
-    Entry.Kind.EPISODE: "series",
-}
 _, MAX_REVISION_ID = connection.ops.integer_field_range(Revision._meta.pk.get_internal_type())
 
 
-class EntryHistoryMixin:
+class EntryHistoryMixin(SectionMixin):
     """Finds the entry from the URL: a kind's slug, or a series' slug and episode number."""
 
     model: type[Entry] | None = None
@@ -49,7 +42,6 @@ class EntryHistoryMixin:
         return get_object_or_404(self.model.objects.all(), slug=slug)
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("section", SECTIONS[self.entry.kind])
         kwargs.setdefault("entry", self.entry)
         return super().get_context_data(**kwargs)
 

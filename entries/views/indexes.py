@@ -32,7 +32,6 @@ class EntryListView(SectionMixin, PaginatedMixin, ListView):
 
 class SeriesListView(EntryListView):
     model = Series
-    section = "series"
     template_name = "entries/series_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -64,14 +63,11 @@ class SeriesListView(EntryListView):
 
 class CharacterListView(EntryListView):
     model = Character
-    section = "characters"
 
 
 class StaffListView(EntryListView):
     model = Staff
-    section = "staff"
 
 
 class StudioListView(EntryListView):
     model = Studio
-    section = "studios"
