@@ -25,8 +25,8 @@ class EntryDetailView(SectionMixin, DetailView):
     and gallery (one query more, whatever the number of pictures).
 
     Every kind's page also shows its body with link colours as of now, the pages
-    that link to it, and when and by whom it was last edited: three queries more,
-    whatever the number of links.
+    that link to it, and when and by whom it was last edited: three queries more
+    whatever the number of links (two when its body links nowhere).
     """
 
     context_object_name = "entry"
