@@ -12,8 +12,7 @@ from entries import history
 from entries.models import Change, Entry
 from entries.revisions import note, recorded
 from entries.views import recent as recent_views
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
