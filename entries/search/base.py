@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cached_property
 
@@ -509,18 +509,11 @@ class SearchBackend:
             hits, total = self.ranked(parsed, filters, limit=limit, offset=offset)
         if not hits and offset:
             _, total = self.ranked(parsed, filters, limit=1, offset=0)
-        return SearchPage(
-            query=parsed.text,
+        return replace(
+            empty,
             results=self.results(hits, parsed),
             total=min(total, self.max_results),
             total_capped=total > self.max_results,
-            page=page,
-            per_page=per_page,
-            kind=filters.kind,
-            tag=filters.tag,
-            year=filters.year,
-            truncated=parsed.truncated,
-            ignored_filters=filters.ignored,
         )
 
     def results(self, hits: list[Hit], query: ParsedQuery) -> list[SearchResult]:
