@@ -8,7 +8,8 @@ clear answer, never a 500 (each module says how).
 The split follows the site's sections, so that a page's view is found by the
 page's name. Submodules import downwards only, in this order:
 
-- ``mixins``: what every page view shares (the header's section).
+- ``mixins``: what every page view shares (the header's section of each kind).
+- ``pagination``: one pagination for every list page, the search page's too.
 - ``admin_links``: editors' links into the admin ("Edit this page", add forms).
 - ``home``: the home page.
 - ``indexes``: the index of each kind of entry; the series index's filters.
