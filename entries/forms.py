@@ -1,10 +1,12 @@
 """Forms of the public pages: the filters of the series index."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-# The years a series can have (the ``series_year_plausible`` constraint).
-MIN_YEAR, MAX_YEAR = 1900, 2100
+from .models import MAX_YEAR, MIN_YEAR
+
+YEAR_RANGE_MESSAGE = format_lazy(_("Year must be between {} and {}."), MIN_YEAR, MAX_YEAR)
 
 
 class SeriesFilterForm(forms.Form):
@@ -25,8 +27,8 @@ class SeriesFilterForm(forms.Form):
         max_value=MAX_YEAR,
         error_messages={
             "invalid": _("Year must be a number."),
-            "min_value": _("Year must be between 1900 and 2100."),
-            "max_value": _("Year must be between 1900 and 2100."),
+            "min_value": YEAR_RANGE_MESSAGE,
+            "max_value": YEAR_RANGE_MESSAGE,
         },
     )
 

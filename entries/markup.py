@@ -76,8 +76,3 @@ def render(source: str) -> Rendered:
     env: dict = {}
     html = sanitize(_parser().render(source, env))
     return Rendered(html=html, links=env.get("wikilinks", []))
-
-
-def render_markdown(source: str) -> str:
-    """Sanitized HTML for a Markdown ``source``."""
-    return render(source).html

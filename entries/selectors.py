@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    KIND_MODELS,
     Appearance,
     Change,
     Entry,
@@ -65,26 +66,16 @@ class KindGroup:
     entries: list[Entry] = field(default_factory=list)
 
 
-# The order a reader expects: the works first, the single episodes last.
-KIND_ORDER = [
-    Entry.Kind.SERIES,
-    Entry.Kind.CHARACTER,
-    Entry.Kind.STAFF,
-    Entry.Kind.STUDIO,
-    Entry.Kind.EPISODE,
-]
-
-
 def group_by_kind(entries: Iterable[Entry]) -> list[KindGroup]:
-    """Entries in one section per kind (Series, Characters, Staff, Studios, Episodes)."""
-    options = {model.KIND: model._meta for model in Entry.__subclasses__()}
+    """Entries in one section per kind, in ``KIND_MODELS`` order (Series, Characters,
+    Staff, Studios, Episodes)."""
     groups = {
         kind: KindGroup(
             kind=kind,
-            label=capfirst(options[kind].verbose_name_plural),
-            singular=options[kind].verbose_name,
+            label=capfirst(model._meta.verbose_name_plural),
+            singular=model._meta.verbose_name,
         )
-        for kind in KIND_ORDER
+        for kind, model in KIND_MODELS.items()
     }
     for entry in entries:
         groups[entry.kind].entries.append(entry)

@@ -3,8 +3,9 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import history_views, recent_views, search_views, views
+from . import views
 from .models import Character, Episode, Series, Staff, Studio
+from .search import views as search_views
 
 app_name = "entries"
 
@@ -33,8 +34,8 @@ urlpatterns = [
         TemplateView.as_view(template_name="entries/about_data.html"),
         name="about-data",
     ),
-    path("recent/", recent_views.RecentChangesView.as_view(), name="recent-changes"),
-    path("recent/feed/", recent_views.RecentChangesFeed(), name="recent-feed"),
+    path("recent/", views.RecentChangesView.as_view(), name="recent-changes"),
+    path("recent/feed/", views.RecentChangesFeed(), name="recent-feed"),
     path("wanted/", views.WantedPagesView.as_view(), name="wanted-pages"),
 ]
 
@@ -45,12 +46,12 @@ def _history_urls(prefix: str, model) -> list:
     return [
         path(
             f"{prefix}history/",
-            history_views.EntryHistoryView.as_view(model=model),
+            views.EntryHistoryView.as_view(model=model),
             name=f"{model.KIND}-history",
         ),
         path(
             f"{prefix}history/<int:revision_id>/",
-            history_views.RevisionDiffView.as_view(model=model),
+            views.RevisionDiffView.as_view(model=model),
             name=f"{model.KIND}-revision",
         ),
     ]

@@ -40,12 +40,13 @@ kinds have no year, so a year filter leaves only series and episodes).
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
@@ -255,7 +256,8 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results. ``query`` is the text as searched (cleaned, maybe cut)."""
+    """One page of results. ``query`` is the text as searched (cleaned, maybe cut);
+    ``page_obj`` is the page as Django's ``Page``."""
 
     query: str
     results: list[SearchResult] = field(default_factory=list)
@@ -271,30 +273,42 @@ class SearchPage:
     # the first ones found rather than among all.
     total_capped: bool = False
 
+    @cached_property
+    def page_obj(self) -> Page:
+        """This page as Django's ``Page``, which the site's pagination include reads.
+
+        The backend loads one page of rows and counts the rest, so the paginator
+        is given only the count (a range of that length, never read).
+        """
+        return Page(self.results, self.page, Paginator(range(self.total), self.per_page))
+
+    # The paging answers callers of ``search`` read, worked out by ``page_obj``.
+
     @property
     def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return self.page_obj.paginator.num_pages
 
     @property
     def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
+        return self.page_obj.has_next()
 
     @property
     def has_previous(self) -> bool:
-        return self.page > 1
+        return self.page_obj.has_previous()
 
     @property
     def next_page_number(self) -> int | None:
-        return self.page + 1 if self.has_next else None
+        return self.page_obj.next_page_number() if self.has_next else None
 
     @property
     def previous_page_number(self) -> int | None:
+        # A page past the end steps back to the last page, not to a missing one.
         return min(self.page - 1, self.num_pages) if self.has_previous else None
 
     @property
     def start_index(self) -> int:
         """The 1-based position of the first result on this page (0 when none)."""
-        return (self.page - 1) * self.per_page + 1 if self.results else 0
+        return self.page_obj.start_index() if self.results else 0
 
     @property
     def exact_match(self) -> Entry | None:
@@ -496,18 +510,11 @@ class SearchBackend:
             hits, total = self.ranked(parsed, filters, limit=limit, offset=offset)
         if not hits and offset:
             _, total = self.ranked(parsed, filters, limit=1, offset=0)
-        return SearchPage(
-            query=parsed.text,
+        return replace(
+            empty,
             results=self.results(hits, parsed),
             total=min(total, self.max_results),
             total_capped=total > self.max_results,
-            page=page,
-            per_page=per_page,
-            kind=filters.kind,
-            tag=filters.tag,
-            year=filters.year,
-            truncated=parsed.truncated,
-            ignored_filters=filters.ignored,
         )
 
     def results(self, hits: list[Hit], query: ParsedQuery) -> list[SearchResult]:

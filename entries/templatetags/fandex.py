@@ -30,8 +30,7 @@ def entry_card(entry: Entry, show_kind: bool = False):
     """A card: main image (if any), kind label (optional), title, native title, a
     fact line, summary and tags.
 
-    ``entry`` must come from a ``for_cards()`` queryset, which brings the tags,
-    with its ``image`` joined (``Entry.objects.for_cards()`` does; the kinds'
-    own ``for_cards()`` need ``.select_related("image")``).
+    ``entry`` must come from a ``for_cards()`` queryset (``Entry.objects`` or a
+    kind's), which joins the ``image`` and brings the tags.
     """
     return {"entry": entry, "show_kind": show_kind, "meta": card_meta(entry)}

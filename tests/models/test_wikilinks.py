@@ -18,6 +18,7 @@ from entries import views
 from entries.markup import render
 from entries.models import Change, Entry, WikiLink
 from entries.services import note, recorded
+from entries.views import details, wiki
 from entries.wikilinks import LinkStatus, mark_links
 from tests import factories as f
 
@@ -459,7 +460,7 @@ def test_a_page_nothing_links_to_has_no_section(client, rouge):
 
 
 def test_what_links_here_lists_a_page_once_and_stops_at_a_limit(client, rouge, monkeypatch):
-    monkeypatch.setattr(views, "LINKS_HERE_SHOWN", 2)
+    monkeypatch.setattr(details, "LINKS_HERE_SHOWN", 2)
     for name in ("One", "Two", "Three"):
         f.make_series(title=name, body="[[Bones]] [[studio:bones]] [[BONES|again]]")
     response = page(client, rouge["bones"])
@@ -532,7 +533,7 @@ def test_wanted_pages_are_paginated(client, wanted_world):
 
 
 def test_wanted_pages_shows_only_the_first_linking_pages(client, monkeypatch):
-    monkeypatch.setattr(views, "WANTED_SOURCES_SHOWN", 2)
+    monkeypatch.setattr(wiki, "WANTED_SOURCES_SHOWN", 2)
     for name in ("D", "B", "C", "A"):
         f.make_series(title=name, body="[[Nobody]]")
     response = client.get("/wanted/")

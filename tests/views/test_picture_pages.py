@@ -15,9 +15,8 @@ from django.urls import reverse
 
 from entries import pictures
 from entries.models import Entry, GalleryImage
-
-from . import factories as f
-from . import image_corpus
+from tests import factories as f
+from tests import image_corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -32,9 +32,8 @@ from entries.models import (
     StudioMember,
 )
 from entries.services import note, recorded
-
-from . import factories as f
-from . import image_corpus
+from tests import factories as f
+from tests import image_corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import resolve, reverse
 
-from entries import search_views
+from entries.search import views as search_views
 from entries.search.base import MAX_QUERY_LENGTH
-
-from . import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -7,30 +7,23 @@ hand over. An unknown page, a revision that is not one of the entry's, or an
 id too large to be a revision is a 404.
 """
 
-from django.conf import settings
 from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 from reversion.models import Revision
 
-from . import history
-from .models import Entry, Episode
-from .slugs import SLUG_MAX_LENGTH
-from .views import MAX_EPISODE_NUMBER
+from .. import history
+from ..models import Entry, Episode
+from ..slugs import SLUG_MAX_LENGTH
+from .details import MAX_EPISODE_NUMBER
+from .mixins import SectionMixin
+from .pagination import PaginatedMixin
 
-# The header's section for each kind's pages.
-SECTIONS = {
-    Entry.Kind.SERIES: "series",
-    Entry.Kind.CHARACTER: "characters",
-    Entry.Kind.STAFF: "staff",
-    Entry.Kind.STUDIO: "studios",
-    Entry.Kind.EPISODE: "series",
-}
 _, MAX_REVISION_ID = connection.ops.integer_field_range(Revision._meta.pk.get_internal_type())
 
 
-class EntryHistoryMixin:
+class EntryHistoryMixin(SectionMixin):
     """Finds the entry from the URL: a kind's slug, or a series' slug and episode number."""
 
     model: type[Entry] | None = None
@@ -49,19 +42,15 @@ class EntryHistoryMixin:
         return get_object_or_404(self.model.objects.all(), slug=slug)
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("section", SECTIONS[self.entry.kind])
         kwargs.setdefault("entry", self.entry)
         return super().get_context_data(**kwargs)
 
 
-class EntryHistoryView(EntryHistoryMixin, ListView):
+class EntryHistoryView(EntryHistoryMixin, PaginatedMixin, ListView):
     """Every revision of an entry, newest first."""
 
     template_name = "entries/history.html"
     context_object_name = "changes"
-
-    def get_paginate_by(self, queryset):
-        return settings.FANDEX_PAGE_SIZE
 
     def get_queryset(self):
         self.entry = self.get_entry()
@@ -73,11 +62,6 @@ class EntryHistoryView(EntryHistoryMixin, ListView):
             (change, history.revision_url(self.entry, change.revision_id))
             for change in context["changes"]
         ]
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         return context
 
 

@@ -20,8 +20,7 @@ from entries.models import (
     StreamingPlatform,
     StudioMember,
 )
-
-from . import factories as f
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -4,26 +4,26 @@ Both take any text and answer with a normal page, never a 500: the search
 backend (``entries.search``) cleans the query and reports what it cut or
 ignored, and this module reports that to the reader.
 
-Page numbers follow the rest of the site (``entries.views``): a ``?page=`` that
-is not a page (``abc``, ``-1``, past the last page) is a 404. Links on the page
-only ever point at real pages, so only a hand-edited address meets it.
+Pages follow the rest of the site (``entries.views.pagination``): the same page
+links, and a ``?page=`` that is not a page (``abc``, ``-1``, past the last page,
+past ``MAX_PAGE``) is a 404. Links on the page only ever point at real pages, so
+only a hand-edited address meets it.
 """
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 
-from . import search as site_search
-from .models import Entry
-from .search.base import MAX_PAGE, MAX_QUERY_LENGTH
+from .. import search as site_search
+from ..models import Entry
+from ..views.pagination import page_links
+from .base import MAX_PAGE, MAX_QUERY_LENGTH
 
 PER_PAGE = 20
 SUGGESTIONS = 8
 # One or two letters start too many names to be worth a round trip.
 SUGGEST_MIN_LENGTH = 2
 SUGGEST_MAX_AGE = 60
-# Pages to show either side of the current one, and at each end.
-PAGES_EACH_SIDE = 2
 
 
 def _page_number(value: str) -> int:
@@ -36,18 +36,6 @@ def _page_number(value: str) -> int:
     if not 1 <= number <= MAX_PAGE:
         raise Http404("No such page of results.")
     return number
-
-
-def page_range(current: int, last: int) -> list[int | None]:
-    """Page numbers to link, with ``None`` for a gap: 1 … 4 5 [6] 7 8 … 20."""
-    shown = {1, last, *range(current - PAGES_EACH_SIDE, current + PAGES_EACH_SIDE + 1)}
-    numbers, previous = [], 0
-    for number in sorted(n for n in shown if 1 <= n <= last):
-        if number - previous > 1:
-            numbers.append(None)
-        numbers.append(number)
-        previous = number
-    return numbers
 
 
 def search(request):
@@ -90,7 +78,7 @@ def search(request):
     context.update(
         query=results.query,
         results_page=results,
-        page_range=page_range(results.page, results.num_pages),
+        **page_links(results.page_obj),
         is_filtered=bool(results.kind or results.tag or results.year),
     )
     return render(request, "entries/search.html", context)

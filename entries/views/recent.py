@@ -6,10 +6,9 @@ revision's editor, time and edit summary. Filters: ``?kind=series``,
 filter value is reported on the page and left out; an editor nobody is called
 gives an empty list that says so. Neither page ever answers a filter with a 500.
 
-Each line links to the entry (plain text once it is deleted) and to the diff
-of its revision. The diff page belongs to the history pages
-(``history.revision_url``); while those are not routed, the line links to the
-entry's history page, and while that is not routed either, to nothing.
+Each line links to the entry and to the diff of its revision
+(``history.revision_url``). A deleted entry (not recovered since) has no page:
+its line is plain text, without a diff link.
 """
 
 from dataclasses import dataclass
@@ -18,13 +17,15 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .models import Change, Entry
+from .. import history
+from ..models import Change, Entry
+from .pagination import PaginatedMixin
 
 RECENT_PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -60,29 +61,6 @@ def recent_changes(*, kind: str = "", editor: str = "", q: str = ""):
     return changes.order_by("-revision__date_created", "-pk")
 
 
-def diff_url(change: Change) -> str:
-    """The diff page of the change's revision, else the entry's history, else ''."""
-    entry = change.entry
-    if entry is None:
-        return ""
-    getter = getattr(change, "get_diff_url", None)
-    if callable(getter):
-        return getter() or ""
-    try:
-        from . import history
-
-        return history.revision_url(entry, change.revision_id)
-    except (ImportError, AttributeError, NoReverseMatch):
-        pass
-    getter = getattr(entry, "get_history_url", None)
-    if callable(getter):
-        try:
-            return getter() or ""
-        except NoReverseMatch:
-            return ""
-    return ""
-
-
 @dataclass
 class ChangeLine:
     """One line of recent changes, with its links worked out."""
@@ -114,13 +92,15 @@ def change_lines(changes) -> list[ChangeLine]:
             ChangeLine(
                 change=change,
                 entry_url=entry.get_absolute_url() if entry is not None else "",
-                diff_url=diff_url(change),
+                diff_url=(
+                    history.revision_url(entry, change.revision_id) if entry is not None else ""
+                ),
             )
         )
     return lines
 
 
-class RecentChangesView(ListView):
+class RecentChangesView(PaginatedMixin, ListView):
     """``/recent/``: every change, newest first, filtered and paginated."""
 
     template_name = "entries/recent_changes.html"
@@ -138,11 +118,6 @@ class RecentChangesView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["lines"] = change_lines(context["changes"])
-        if context["is_paginated"]:
-            page = context["page_obj"]
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
-            )
         editor = self.filters["editor"]
         context.update(
             filter_form=self.filter_form,

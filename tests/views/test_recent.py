@@ -4,15 +4,15 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.urls import NoReverseMatch, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from reversion.models import Revision
 
-from entries import recent_views
+from entries import history
 from entries.models import Change, Entry
 from entries.services import note, recorded
-
-from . import factories
+from entries.views import recent as recent_views
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +37,6 @@ def record(entry, *, user=None, action=Change.Action.CHANGE, summary="", ago=Non
     if ago is not None:
         Revision.objects.filter(pk=change.revision_id).update(date_created=timezone.now() - ago)
     return Change.objects.select_related("revision").get(pk=change.pk)
-
-
-def diff_routed() -> bool:
-    try:
-        reverse("entries:series-revision", kwargs={"slug": "x", "revision_id": 1})
-    except NoReverseMatch:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -104,10 +96,6 @@ def test_lists_changes_of_every_kind_newest_first(client, alice, bob):
 
 
 def test_links_each_change_to_its_diff(client, alice):
-    if not diff_routed():
-        pytest.skip("the history's diff pages are not routed yet")
-    from entries import history
-
     character = factories.make_character(title="Rouge Redstar")
     change = record(character, user=alice, summary="Voice actors")
     content = client.get(RECENT).content.decode()
@@ -115,14 +103,15 @@ def test_links_each_change_to_its_diff(client, alice):
     assert f'class="recent__diff" href="{url}"' in content
 
 
-def test_diff_link_falls_back_to_the_history_page_or_nothing(alice):
-    """``diff_url`` never fails, whichever history pages exist."""
+def test_a_lines_diff_link_is_its_revision_below_the_entry(alice):
     character = factories.make_character(title="Rouge Redstar")
     change = record(character, user=alice)
-    url = recent_views.diff_url(Change.objects.select_related("entry").get(pk=change.pk))
+    [line] = recent_views.change_lines(Change.objects.filter(pk=change.pk))
+    url = line.diff_url
     assert isinstance(url, str)
     if url:
         assert url.startswith(character.get_absolute_url())
+    assert url == history.revision_url(character, change.revision_id)
 
 
 def test_a_deleted_entry_is_plain_text(client, alice):
