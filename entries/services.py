@@ -212,6 +212,19 @@ def _send(*, changed: set[int], entries: set[int], tags: set[int]) -> None:
     transaction.on_commit(lambda: entries_changed.send(sender=Entry, **arguments))
 
 
+class WriteReport:
+    """What a bulk write (an import, the demo load) did: a mixin for a dataclass with
+    ``created``, ``updated`` (lists) and ``unchanged`` (a list or a count)."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        unchanged = self.unchanged if isinstance(self.unchanged, int) else len(self.unchanged)
+        return f"created {len(self.created)}, updated {len(self.updated)}, unchanged {unchanged}"
+
+
 # --- Which pages show an entry -----------------------------------------------------------
 
 

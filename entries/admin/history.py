@@ -164,7 +164,7 @@ class HistoryAdminMixin(VersionAdmin):
             )
             for action in actions:
                 if action["revision"].pk in with_diff:
-                    action["diff_url"] = history.revision_url(entry, action["revision"].pk)
+                    action["diff_url"] = entry.get_revision_url(action["revision"].pk)
         return response
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

@@ -52,7 +52,7 @@ from entries.models import (
     StudioMember,
     VoiceCredit,
 )
-from entries.services import note, recorded
+from entries.services import WriteReport, note, recorded
 
 from .cards import DEMO_CREDIT, DemoCard, entry_card, gallery_card
 
@@ -95,22 +95,12 @@ MATCH: dict[type[models.Model], list[tuple[str, ...]]] = {
 
 
 @dataclass
-class DemoReport:
+class DemoReport(WriteReport):
     """What ``load_demo`` did, one label per object it looked at."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def summary(self) -> str:
-        return (
-            f"created {len(self.created)}, updated {len(self.updated)}, "
-            f"unchanged {len(self.unchanged)}"
-        )
 
 
 def read_data(path: Path = DATA_FILE) -> dict[str, list[dict[str, Any]]]:

@@ -9,7 +9,7 @@ history read those). The package, from the bottom up:
 - ``record``: the reversion side of a write (a revision, an entry into it).
   Writes themselves go through ``entries.services``.
 - ``restore``: writing back what a revision holds of one entry (revert, recover).
-- ``compare``: an entry as a revision holds it, in words; diffs; history URLs.
+- ``compare``: an entry as a revision holds it, in words; diffs for the history pages.
 - ``conflicts``: the edit-conflict check of the admin's change forms.
 - ``bulk``: versions and changes written in bulk, for the importer.
 """
@@ -27,7 +27,6 @@ from .compare import (
     picture_name,
     references,
     revision_diff,
-    revision_url,
     snapshot,
 )
 from .registry import INLINES, OWN_ROWS, Inline, RevisionData, follow, register_models
@@ -55,6 +54,5 @@ __all__ = [
     "restore",
     "restore_comment",
     "revision_diff",
-    "revision_url",
     "snapshot",
 ]

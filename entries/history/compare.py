@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from reversion.models import Version
@@ -318,21 +317,6 @@ def changes_of(entry: Entry):
         Change.objects.filter(entry_pk=entry.pk)
         .select_related("revision__user")
         .order_by("-revision__date_created", "-revision_id")
-    )
-
-
-def _entry_url_kwargs(entry: Entry) -> dict[str, Any]:
-    if entry.kind == Entry.Kind.EPISODE:
-        episode = entry.specific
-        return {"slug": episode.series.slug, "number": episode.number}
-    return {"slug": entry.slug}
-
-
-def revision_url(entry: Entry, revision_id: int) -> str:
-    """The diff page of one revision of the entry (``entries:<kind>-revision``)."""
-    return reverse(
-        f"entries:{entry.kind}-revision",
-        kwargs={**_entry_url_kwargs(entry), "revision_id": revision_id},
     )
 
 

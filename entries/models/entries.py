@@ -230,14 +230,23 @@ class Entry(models.Model):
             return self.specific.get_absolute_url()
         return reverse(f"entries:{self.kind}-detail", kwargs={"slug": self.slug})
 
-    def get_history_url(self) -> str:
-        """The public history of this page (``entries:<kind>-history``)."""
+    def url_kwargs(self) -> dict:
+        """What this page's URLs are keyed by: its slug, or an episode's series and number."""
         if self.kind == self.Kind.EPISODE:
             episode = self.specific
-            kwargs = {"slug": episode.series.slug, "number": episode.number}
-        else:
-            kwargs = {"slug": self.slug}
-        return reverse(f"entries:{self.kind}-history", kwargs=kwargs)
+            return {"slug": episode.series.slug, "number": episode.number}
+        return {"slug": self.slug}
+
+    def get_history_url(self) -> str:
+        """The public history of this page (``entries:<kind>-history``)."""
+        return reverse(f"entries:{self.kind}-history", kwargs=self.url_kwargs())
+
+    def get_revision_url(self, revision_id: int) -> str:
+        """The diff page of one revision of this page (``entries:<kind>-revision``)."""
+        return reverse(
+            f"entries:{self.kind}-revision",
+            kwargs={**self.url_kwargs(), "revision_id": revision_id},
+        )
 
     def clean(self):
         super().clean()

@@ -59,7 +59,7 @@ class EntryHistoryView(EntryHistoryMixin, PaginatedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["revisions"] = [
-            (change, history.revision_url(self.entry, change.revision_id))
+            (change, self.entry.get_revision_url(change.revision_id))
             for change in context["changes"]
         ]
         return context
@@ -92,12 +92,10 @@ class RevisionDiffView(EntryHistoryMixin, TemplateView):
             comparison=diff.comparison,
             history_url=self.entry.get_history_url(),
             previous_url=(
-                history.revision_url(self.entry, diff.previous.revision_id) if diff.previous else ""
+                self.entry.get_revision_url(diff.previous.revision_id) if diff.previous else ""
             ),
             next_url=(
-                history.revision_url(self.entry, diff.following.revision_id)
-                if diff.following
-                else ""
+                self.entry.get_revision_url(diff.following.revision_id) if diff.following else ""
             ),
             **kwargs,
         )

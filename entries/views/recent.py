@@ -7,7 +7,7 @@ filter value is reported on the page and left out; an editor nobody is called
 gives an empty list that says so. Neither page ever answers a filter with a 500.
 
 Each line links to the entry and to the diff of its revision
-(``history.revision_url``). A deleted entry (not recovered since) has no page:
+(``Entry.get_revision_url``). A deleted entry (not recovered since) has no page:
 its line is plain text, without a diff link.
 """
 
@@ -23,7 +23,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .. import history
 from ..models import Change, Entry
 from .pagination import PaginatedMixin
 
@@ -92,9 +91,7 @@ def change_lines(changes) -> list[ChangeLine]:
             ChangeLine(
                 change=change,
                 entry_url=entry.get_absolute_url() if entry is not None else "",
-                diff_url=(
-                    history.revision_url(entry, change.revision_id) if entry is not None else ""
-                ),
+                diff_url=(entry.get_revision_url(change.revision_id) if entry is not None else ""),
             )
         )
     return lines

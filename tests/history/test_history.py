@@ -340,14 +340,14 @@ def test_public_history_shows_both_revisions(edited, client):
     assert "Started the page" in content
     assert "editor" in content
     for revision in (edited.first_revision, edited.second_revision):
-        assert history.revision_url(entry, revision.pk) in content
+        assert entry.get_revision_url(revision.pk) in content
 
 
 def test_each_diff_shows_its_own_tags(edited, editor_client):
     entry = edited.entry
 
-    first = editor_client.get(history.revision_url(entry, edited.first_revision.pk))
-    second = editor_client.get(history.revision_url(entry, edited.second_revision.pk))
+    first = editor_client.get(entry.get_revision_url(edited.first_revision.pk))
+    second = editor_client.get(entry.get_revision_url(edited.second_revision.pk))
 
     assert first.status_code == second.status_code == 200
     first_lists = {item.label: item for item in first.context["comparison"].lists}
@@ -742,7 +742,7 @@ def test_history_urls_both_ways(recorded_series):
 def test_diff_escapes_the_body(recorded_series, client):
     revision = Change.objects.get().revision
 
-    response = client.get(history.revision_url(recorded_series, revision.pk))
+    response = client.get(recorded_series.get_revision_url(revision.pk))
 
     content = response.content.decode()
     assert "Hello &lt;script&gt;alert(1)&lt;/script&gt;" in content
@@ -800,7 +800,7 @@ def test_history_is_paginated(client, settings):
 def test_the_first_revision_diffs_against_nothing(recorded_series, client):
     revision = Change.objects.get().revision
 
-    response = client.get(history.revision_url(recorded_series, revision.pk))
+    response = client.get(recorded_series.get_revision_url(revision.pk))
 
     assert response.context["diff"].previous is None
     fields = {f.label: (f.old, f.new) for f in response.context["comparison"].fields}
@@ -818,7 +818,7 @@ def test_inline_rows_read_as_lines(client, world):
         note(series, Change.Action.CREATE)
     revision = Change.objects.get(entry_pk=series.pk).revision
 
-    response = client.get(history.revision_url(series, revision.pk))
+    response = client.get(series.get_revision_url(revision.pk))
 
     lists = {
         item.label: [i.text for i in item.items] for item in response.context["comparison"].lists
@@ -856,7 +856,7 @@ def test_history_page_queries_do_not_grow(client, django_assert_num_queries, cou
 def test_diff_page_queries_do_not_grow(client, django_assert_num_queries, count):
     series = _series_with_revisions(count)
     latest = Change.objects.filter(entry_pk=series.pk).latest("pk").revision_id
-    url = history.revision_url(series, latest)
+    url = series.get_revision_url(latest)
 
     # The series; the change, the one before and the one after; both revisions'
     # versions; the titles of the entries their rows point at.

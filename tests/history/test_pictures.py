@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from reversion.models import Version
 
-from entries import history, pictures, services
+from entries import pictures, services
 from entries.models import Change, GalleryImage, Picture, Series
 from entries.services import note, recorded
 from tests import factories, image_corpus
@@ -66,7 +66,7 @@ def a_picture_swap():
 def test_the_diff_page_names_pictures_for_editors(editor_client):
     series, revision, old, new = a_picture_swap()
 
-    response = editor_client.get(history.revision_url(series, revision.pk))
+    response = editor_client.get(series.get_revision_url(revision.pk))
 
     content = response.content.decode()
     assert "key visual.png (320 × 200)" in content
@@ -87,7 +87,7 @@ def test_the_diff_page_names_pictures_for_editors(editor_client):
 def test_readers_see_no_uploaded_file_names_in_a_diff(client):
     series, revision, old, new = a_picture_swap()
 
-    response = client.get(history.revision_url(series, revision.pk))
+    response = client.get(series.get_revision_url(revision.pk))
 
     content = response.content.decode()
     assert response.status_code == 200
@@ -116,7 +116,7 @@ def test_diff_page_queries_do_not_grow_with_pictures(client, django_assert_num_q
             entry=series, picture=stored(f"{number}.png", (number, 0, 0)), position=number
         )
     revision = record(series)
-    url = history.revision_url(series, revision.pk)
+    url = series.get_revision_url(revision.pk)
 
     # As for a page without pictures (test_history), plus one query for the pictures'
     # names; the entry titles query is left out, as no row points at another entry.
@@ -175,6 +175,6 @@ def test_reverting_an_image_change_through_the_admin_keeps_both_pictures(editor_
     }
     # The diff of the revert reads as the picture swap it was.
     revert = Change.objects.filter(entry_pk=series.pk).latest("pk")
-    response = editor_client.get(history.revision_url(series, revert.revision_id))
+    response = editor_client.get(series.get_revision_url(revert.revision_id))
     fields = {f.label: (f.old, f.new) for f in response.context["comparison"].fields}
     assert fields["Main image"] == ("after.png (800 × 600)", "before.png (800 × 600)")

@@ -8,7 +8,6 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from reversion.models import Revision
 
-from entries import history
 from entries.models import Change, Entry
 from entries.services import note, recorded
 from entries.views import recent as recent_views
@@ -99,7 +98,7 @@ def test_links_each_change_to_its_diff(client, alice):
     character = factories.make_character(title="Rouge Redstar")
     change = record(character, user=alice, summary="Voice actors")
     content = client.get(RECENT).content.decode()
-    url = history.revision_url(character, change.revision_id)
+    url = character.get_revision_url(change.revision_id)
     assert f'class="recent__diff" href="{url}"' in content
 
 
@@ -111,7 +110,7 @@ def test_a_lines_diff_link_is_its_revision_below_the_entry(alice):
     assert isinstance(url, str)
     if url:
         assert url.startswith(character.get_absolute_url())
-    assert url == history.revision_url(character, change.revision_id)
+    assert url == character.get_revision_url(change.revision_id)
 
 
 def test_a_deleted_entry_is_plain_text(client, alice):

@@ -8,6 +8,8 @@ same ``ImportReport``.
 from collections import Counter
 from dataclasses import dataclass, field
 
+from entries.services import WriteReport
+
 
 class Reason:
     """Why an item was skipped, or a value left out: the summary counts per reason."""
@@ -48,7 +50,7 @@ class Problem:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(WriteReport):
     """What an import did. ``created`` and ``updated`` hold the series' primary keys."""
 
     source: str
@@ -61,15 +63,8 @@ class ImportReport:
     # Seconds spent per stage ("matching", "writing", "history").
     timings: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
     def summary(self) -> str:
-        return (
-            f"created {len(self.created)}, updated {len(self.updated)}, "
-            f"unchanged {self.unchanged}, skipped {len(self.skipped)}"
-        )
+        return f"{super().summary()}, skipped {len(self.skipped)}"
 
     def skipped_by_reason(self) -> Counter:
         return Counter(problem.reason for problem in self.skipped)
