@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 
-from ..models import Alias, Entry, Episode, SearchDocument, Tag, TaggedEntry
+from ..models import KIND_MODELS, Alias, Entry, Episode, SearchDocument, Tag, TaggedEntry
 
 CHUNK_SIZE = 500
 DOCUMENT_FIELDS = ["kind", "year", "names", "summary", "tags", "body"]
@@ -235,7 +235,7 @@ def _connection_created(sender, connection, **kwargs) -> None:
 def connect_signals() -> None:
     """Connect the handlers above (once; called from ``EntriesConfig.ready``)."""
     connection_created.connect(_connection_created, dispatch_uid="search.sqlite_functions")
-    for model in (Entry, *Entry.__subclasses__()):
+    for model in (Entry, *KIND_MODELS.values()):
         post_save.connect(_entry_saved, sender=model, dispatch_uid=f"search.saved.{model.__name__}")
     post_delete.connect(_entry_deleted, sender=Entry, dispatch_uid="search.entry_deleted")
     post_save.connect(_alias_changed, sender=Alias, dispatch_uid="search.alias_saved")
