@@ -301,6 +301,11 @@ class SearchPage:
         return self.page_obj.next_page_number() if self.has_next else None
 
     @property
+    def previous_page_number(self) -> int | None:
+        # A page past the end steps back to the last page, not to a missing one.
+        return min(self.page - 1, self.num_pages) if self.has_previous else None
+
+    @property
     def start_index(self) -> int:
         """The 1-based position of the first result on this page (0 when none)."""
         return self.page_obj.start_index() if self.results else 0
