@@ -8,6 +8,7 @@ class EntriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .caching import receivers as cache_receivers
         from .editors import on_post_migrate
         from .history import record, register_models
         from .search import indexing as search_indexing
@@ -15,6 +16,7 @@ class EntriesConfig(AppConfig):
         register_models()
         record.keep_version_counting()
         search_indexing.connect_signals()
+        cache_receivers.connect()
 
         # Runs after contenttypes/auth have created this app's permissions.
         post_migrate.connect(on_post_migrate, dispatch_uid="entries.sync_editors_group")

@@ -11,6 +11,22 @@ def media_root(settings, tmp_path_factory):
     return root
 
 
+@pytest.fixture(autouse=True)
+def page_cache(settings, request):
+    """A page cache of the test's own, and off: most tests change rows directly (not
+    through ``entries.services``) and read the pages again. The tests of the cache
+    itself (tests/caching/) turn it on with ``settings.FANDEX_PAGE_CACHE = True``."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"pages-{request.node.nodeid}",
+        },
+    }
+    settings.FANDEX_PAGE_CACHE = False
+    settings.FANDEX_PURGE_URLS = []
+
+
 @pytest.fixture
 def editor(db):
     return factories.make_editor()

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and authentication: a cached page needs none of them.
+    "entries.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,16 +101,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-# Local memory by default; REDIS_URL gives every app server one shared cache.
+# REDIS_URL gives every app server one shared cache, pages included. Without it,
+# "default" is each process's own memory, and the page cache ("pages") a folder
+# that every worker process on this machine shares, so that it stays correct
+# with several workers (entries/caching/).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "fandex-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("FANDEX_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
+
+# --- Page cache and HTTP caching (entries/caching/) -------------------------------
+# Anonymous GETs of public pages come from the "pages" cache; 0 turns it off.
+FANDEX_PAGE_CACHE = env_bool("FANDEX_PAGE_CACHE", True)
+# A cached page is never stale (every write moves the site's generation on);
+# the timeout only frees the room that pages of old generations take.
+FANDEX_PAGE_CACHE_TIMEOUT = int(os.environ.get("FANDEX_PAGE_CACHE_TIMEOUT", "86400"))
+# Shared HTTP caches (Varnish) to tell of every write, by a BAN request each:
+# comma-separated URLs such as http://127.0.0.1:6081 (deploy/varnish/).
+FANDEX_PURGE_URLS = env_list("FANDEX_PURGE_URLS", "")
+# How long a shared cache may keep a page (s-maxage): long when it is told of
+# changes, else 0 (it revalidates with the app every time, a cheap 304).
+FANDEX_SHARED_MAX_AGE = int(
+    os.environ.get("FANDEX_SHARED_MAX_AGE", "86400" if FANDEX_PURGE_URLS else "0")
+)
+FANDEX_STALE_WHILE_REVALIDATE = int(os.environ.get("FANDEX_STALE_WHILE_REVALIDATE", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
