@@ -14,8 +14,10 @@ for each entry it is about. That one block
 
 The named writes below are built on it: ``delete_entries``, ``restore_entry``
 (revert and recover), ``merge_tags``, and ``announce_bulk`` for the importer's
-bulk history. The admin's saves open their revision with ``recorded`` too
-(``EntryAdmin.create_revision``), and the demo loader writes inside one.
+bulk history; ``announce_tags`` and ``announce_platforms`` for the admin's
+edits of the tags and streaming platforms that entry pages show. The admin's
+saves open their revision with ``recorded`` too (``EntryAdmin.create_revision``),
+and the demo loader writes inside one.
 Writes nested in a ``recorded`` block join it.
 """
 
@@ -37,7 +39,7 @@ from reversion.models import Revision
 
 from .history import record, registry
 from .history.restore import Restored, restore, restore_comment
-from .models import Alias, Change, Entry, Episode, Tag, TaggedEntry, WikiLink
+from .models import Alias, Change, Entry, Episode, Streaming, Tag, TaggedEntry, WikiLink
 from .search import indexing as search_indexing
 from .search.indexing import batched
 from .signals import entries_changed
@@ -201,8 +203,27 @@ def announce_bulk(ids: Iterable[int]) -> None:
     _send(changed=changed, entries=entries, tags=tags)
 
 
+def announce_tags(tag_ids: Iterable[int]) -> None:
+    """Announce tags renamed or about to be deleted (in the admin): the pages of the
+    entries that carry them show their names. Call before a deletion."""
+    tags = set(tag_ids)
+    entries = set(
+        TaggedEntry.objects.filter(tag__in=tags).values_list("content_object_id", flat=True)
+    )
+    _send(changed=set(), entries=entries, tags=tags)
+
+
+def announce_platforms(platform_ids: Iterable[int]) -> None:
+    """Announce streaming platforms changed or about to be deleted: the pages of the
+    series streaming on them show them. Call before a deletion."""
+    series = set(
+        Streaming.objects.filter(platform__in=set(platform_ids)).values_list("series_id", flat=True)
+    )
+    _send(changed=set(), entries=series, tags=set())
+
+
 def _send(*, changed: set[int], entries: set[int], tags: set[int]) -> None:
-    if not changed and not tags:
+    if not (changed or entries or tags):
         return
     arguments = {
         "changed": frozenset(changed),

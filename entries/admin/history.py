@@ -236,3 +236,23 @@ class HistoryAdminMixin(VersionAdmin):
         finally:
             if hasattr(request, RESTORING):
                 delattr(request, RESTORING)
+
+
+class AnnouncedAdminMixin:
+    """For rows that entry pages show without being part of an entry's revision (tags,
+    streaming platforms): every save and delete announces those pages, so that no
+    cache keeps them stale. ``announce`` takes the rows' ids."""
+
+    announce = None
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        type(self).announce([obj.pk])
+
+    def delete_model(self, request, obj):
+        type(self).announce([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        type(self).announce(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)

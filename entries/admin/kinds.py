@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
+from .. import services
 from ..models import Appearance, Character, Episode, Series, Staff, StreamingPlatform, Studio
 from .conflicts import ConflictCheckAdminMixin
 from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
-from .history import HistoryAdminMixin
+from .history import AnnouncedAdminMixin, HistoryAdminMixin
 from .inlines import (
     AliasInline,
     AppearanceInline,
@@ -232,7 +233,8 @@ class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
 
 
 @admin.register(StreamingPlatform)
-class StreamingPlatformAdmin(admin.ModelAdmin):
+class StreamingPlatformAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
+    announce = services.announce_platforms
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -11,6 +11,7 @@ from taggit.models import Tag as TaggitTag
 
 from .. import services
 from ..models import Tag
+from .history import AnnouncedAdminMixin
 
 admin.site.unregister(TaggitTag)
 
@@ -24,7 +25,8 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
+    announce = services.announce_tags
     list_display = ["name", "slug", "uses"]
     ordering = ["name"]
     search_fields = ["name"]

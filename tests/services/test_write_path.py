@@ -11,7 +11,7 @@ from django.core.management import call_command
 from reversion.models import Version
 
 from entries import services
-from entries.models import Change, Character, Entry, Series, Studio, Tag
+from entries.models import Change, Character, Entry, Series, StreamingPlatform, Studio, Tag
 from entries.signals import entries_changed
 from tests import factories
 from tests.helpers import admin_url, form_data, open_form
@@ -213,3 +213,31 @@ def test_loading_the_demo_announces_every_entry(announced):
     # One write per page (the demo's history has a revision each).
     written = set().union(*(signal["changed"] for signal in announced))
     assert written == set(Entry.objects.values_list("pk", flat=True))
+
+
+def test_renaming_a_tag_in_the_admin_names_the_pages_that_show_it(editor_client, announced):
+    series = factories.make_series(tags=["androids"])
+    tag = Tag.objects.get(name="androids")
+    url, data = open_form(editor_client, Tag, tag)
+    data["name"] = "Androids"
+
+    with announced.committed():
+        assert editor_client.post(url, data).status_code == 302
+
+    signal = only_signal(announced)
+    assert series.pk in signal["entries"]
+    assert tag.pk in signal["tags"]
+
+
+def test_deleting_a_streaming_platform_names_the_series_that_listed_it(editor_client, announced):
+    platform = factories.make_platform(name="Disney+", slug="disney-plus")
+    series = factories.make_series()
+    series.streaming.create(platform=platform)
+
+    with announced.committed():
+        response = editor_client.post(
+            admin_url(StreamingPlatform, "delete", platform.pk), {"post": "yes"}
+        )
+
+    assert response.status_code == 302
+    assert series.pk in only_signal(announced)["entries"]
