@@ -48,11 +48,15 @@ class SeriesListView(EntryListView):
         filters = self.filter_form.filters()
         tags = selectors.tags_of_kind(Series)
         selected_tag = next((tag for tag in tags if tag.slug == filters["tag"]), None)
+        years = list(Series.objects.years())
         return super().get_context_data(
             filter_form=self.filter_form,
             filters=filters,
             tag_choices=tags,
-            year_choices=list(Series.objects.years()),
+            year_choices=years,
+            # The drop-downs' (value, label) pairs (includes/filters/select.html).
+            tag_options=[(tag.slug, f"{tag.name} ({tag.count})") for tag in tags],
+            year_options=[(year, year) for year in years],
             selected_tag=selected_tag,
             unknown_tag=bool(filters["tag"]) and selected_tag is None,
             is_filtered=any(filters.values()),
