@@ -48,18 +48,20 @@ editor: $(VENV)/.runtime-deps
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createeditor $(EDITOR_NAME)
 
-# Browser journeys drive Debian's Chromium; install it when we can (root),
-# otherwise say how.
+# Browser journeys drive Debian's Chromium and the HTTP-cache tests Debian's
+# Varnish; install them when we can (root), otherwise say how.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v varnishd; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium varnish >/dev/null; \
 	  else \
-	    echo "Chromium is missing: 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+	    echo "Chromium or Varnish is missing: 'sudo apt-get install chromium varnish' (their tests will be skipped)"; \
 	  fi; }
 
+# Both cores (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: setup-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-postgres:
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fandex} $(MAKE) test
