@@ -105,16 +105,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" is each process's own memory, and the page cache ("pages") a folder
 # that every worker process on this machine shares, so that it stays correct
 # with several workers (entries/caching/).
+# FANDEX_CACHE_PREFIX keeps sites that share one Redis apart.
+CACHE_PREFIX = os.environ.get("FANDEX_CACHE_PREFIX", "fandex")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": CACHE_PREFIX,
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "fandex-pages",
+            "KEY_PREFIX": f"{CACHE_PREFIX}-pages",
         },
     }
 else:
