@@ -2,9 +2,10 @@
 Fandex settings, read from the environment.
 
 The defaults suit a developer's machine: SQLite in the project folder, the
-local-memory cache and files under ``media/``. Production sets at least
-``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG=0``, ``DJANGO_ALLOWED_HOSTS`` and
-``DATABASE_URL``; see the README.
+local-memory cache and files under ``media/``. Production (``make serve``) sets
+``DJANGO_DEBUG=0`` and usually ``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and
+``REDIS_URL``; without ``DJANGO_SECRET_KEY`` it keeps a key of its own in a file.
+See the README, "Settings" and "Deploying".
 """
 
 import os
