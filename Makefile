@@ -8,10 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDITOR_NAME ?= editor
 
-.PHONY: help setup setup-test run demo editor test test-postgres lint format browser-deps bench clean
+.PHONY: help setup setup-test run serve demo editor test test-postgres lint format browser-deps bench clean
 
 help:
 	@echo "make run            set up everything and serve the demo at http://$(HOST):$(PORT)/"
+	@echo "make serve          run as in production: DEBUG off, migrations, collectstatic, gunicorn"
+	@echo "                    (HOST, PORT, WORKERS; see the README, \"Deploying\")"
 	@echo "make editor         create an editor login for the admin (prompts for a password)"
 	@echo "make test           set up and run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  the same on the local PostgreSQL"
@@ -41,6 +43,16 @@ setup-test: $(VENV)/.test-deps browser-deps
 run: setup
 	@echo "Fandex is at http://$(HOST):$(PORT)/ ; 'make editor' creates an admin login."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: DEBUG off whatever the environment says, the settings checked
+# before anything runs (a bad PORT stops here, not after the migrations), then
+# gunicorn with deploy/gunicorn.conf.py. exec: gunicorn gets make's signals.
+serve: export DJANGO_DEBUG := 0
+serve: $(VENV)/.runtime-deps
+	@HOST=$(HOST) PORT=$(PORT) $(BIN)/python deploy/gunicorn.conf.py
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python -m gunicorn -c deploy/gunicorn.conf.py
 
 demo: setup
 
@@ -84,5 +96,6 @@ bench: $(VENV)/.runtime-deps
 	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench.sqlite3} $(BIN)/python manage.py bench_search
 	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench.sqlite3} $(BIN)/python manage.py bench_images
 
+# .secret_key stays: removing it would log every editor out.
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts

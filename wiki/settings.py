@@ -2,9 +2,10 @@
 Fandex settings, read from the environment.
 
 The defaults suit a developer's machine: SQLite in the project folder, the
-local-memory cache and files under ``media/``. Production sets at least
-``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG=0``, ``DJANGO_ALLOWED_HOSTS`` and
-``DATABASE_URL``; see the README.
+local-memory cache and files under ``media/``. Production (``make serve``) sets
+``DJANGO_DEBUG=0`` and usually ``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and
+``REDIS_URL``; without ``DJANGO_SECRET_KEY`` it keeps a key of its own in a file.
+See the README, "Settings" and "Deploying".
 """
 
 import os
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from wiki import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,18 +30,62 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, low: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: give a whole number.") from None
+    if value < low:
+        raise ImproperlyConfigured(f"{name}={value}: give a number of at least {low}.")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-# A fixed key is only acceptable for local development; a production process
-# (DEBUG off) refuses to start without its own.
+# A fixed key is only acceptable for local development. A production process
+# (DEBUG off) given no key makes one once and keeps it in a file only its owner
+# can read, so that the server and manage.py commands sign alike.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
-    SECRET_KEY = "django-insecure-fandex-local-development-only"
+    if DEBUG:
+        SECRET_KEY = "django-insecure-fandex-local-development-only"
+    else:
+        SECRET_KEY = secret_key.load_or_create(
+            Path(os.environ.get("FANDEX_SECRET_KEY_FILE") or BASE_DIR / ".secret_key")
+        )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# HOST is the address `make serve` binds to; the site must answer there too. A
+# wildcard address (0.0.0.0, ::) names no host: set DJANGO_ALLOWED_HOSTS then.
+_DEFAULT_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+_bind_host = os.environ.get("HOST", "").strip()
+if _bind_host and _bind_host not in {"0.0.0.0", "::", "[::]"}:
+    _bind_host = f"[{_bind_host}]" if ":" in _bind_host and _bind_host[0] != "[" else _bind_host
+    if _bind_host not in _DEFAULT_HOSTS:
+        _DEFAULT_HOSTS.append(_bind_host)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ",".join(_DEFAULT_HOSTS))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# --- Behind a reverse proxy ----------------------------------------------------
+# nginx (deploy/nginx-fandex.conf) ends TLS and passes the request on over plain
+# HTTP, saying in X-Forwarded-Proto that it came in over HTTPS. Trust that header
+# only when a proxy that always sets it stands in front: a client reaching
+# gunicorn directly could otherwise claim HTTPS.
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The admin's forms are posted from https://<an allowed host>; Django checks
+    # the Origin header against these (with the scheme it now knows is https).
+    CSRF_TRUSTED_ORIGINS += [
+        f"https://{host.replace('.', '*.', 1) if host.startswith('.') else host}"
+        for host in ALLOWED_HOSTS
+        if host != "*"
+    ]
+# The proxy passes the host the reader asked for in X-Forwarded-Host (links in
+# feeds and redirects use it); on by default behind the proxy.
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", BEHIND_HTTPS_PROXY)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,15 +135,33 @@ WSGI_APPLICATION = "wiki.wsgi.application"
 # --- Database -------------------------------------------------------------
 # SQLite is the embedded default; DATABASE_URL (postgres://user@host:port/name)
 # switches to PostgreSQL through psycopg 3.
+# Connections: a production process keeps its connection between requests
+# (DJANGO_CONN_MAX_AGE seconds, 600 by default; CONN_HEALTH_CHECKS replaces one
+# the database dropped), because opening one per request cost a third of the
+# series page's throughput on PostgreSQL (README, "PostgreSQL in production").
+# DJANGO_DB_POOL=1 uses psycopg's pool instead (PostgreSQL only). Development
+# keeps 0: runserver's threads would each leave a connection behind.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0 if DEBUG else 600, low=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if env_bool("DJANGO_DB_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DJANGO_DB_POOL=1 needs PostgreSQL (DATABASE_URL=postgres://...)."
+        )
+    # One pool per process; a sync gunicorn worker uses one connection at a time.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DJANGO_DB_POOL_MAX_SIZE", 4, low=1),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,8 +293,8 @@ if not DEBUG:
 X_FRAME_OPTIONS = "DENY"
 
 # --- Fandex ---------------------------------------------------------------------
-FANDEX_PAGE_SIZE = int(os.environ.get("FANDEX_PAGE_SIZE", "24"))
+FANDEX_PAGE_SIZE = env_int("FANDEX_PAGE_SIZE", 24, low=1)
 # Uploaded images: the largest file and the most pixels accepted (entries/pictures/checks.py).
 # 40 megapixels is an 8K frame with room to spare; decoding one takes ~160 MB.
-FANDEX_IMAGE_MAX_BYTES = int(os.environ.get("FANDEX_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
-FANDEX_IMAGE_MAX_PIXELS = int(os.environ.get("FANDEX_IMAGE_MAX_PIXELS", "40000000"))
+FANDEX_IMAGE_MAX_BYTES = env_int("FANDEX_IMAGE_MAX_BYTES", 15 * 1024 * 1024, low=1)
+FANDEX_IMAGE_MAX_PIXELS = env_int("FANDEX_IMAGE_MAX_PIXELS", 40000000, low=1)

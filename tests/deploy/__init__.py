@@ -1,0 +1,1 @@
+"""`make serve` and what production needs: the server, its settings, the secret key, the proxy."""
