@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from . import views
 from .models import Character, Episode, Series, Staff, Studio
 from .search import views as search_views
+from .throttles import throttled
 
 app_name = "entries"
 
@@ -27,15 +28,15 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
-    path("search/", search_views.search, name="search"),
-    path("search/suggest/", search_views.suggest, name="search-suggest"),
+    path("search/", throttled("search")(search_views.search), name="search"),
+    path("search/suggest/", throttled("suggest")(search_views.suggest), name="search-suggest"),
     path(
         "about/data/",
         TemplateView.as_view(template_name="entries/about_data.html"),
         name="about-data",
     ),
     path("recent/", views.RecentChangesView.as_view(), name="recent-changes"),
-    path("recent/feed/", views.RecentChangesFeed(), name="recent-feed"),
+    path("recent/feed/", throttled("feed")(views.RecentChangesFeed()), name="recent-feed"),
     path("wanted/", views.WantedPagesView.as_view(), name="wanted-pages"),
 ]
 

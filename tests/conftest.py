@@ -27,6 +27,14 @@ def page_cache(settings, request):
     settings.FANDEX_PURGE_URLS = []
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Rate limits off: their counts live in the process's cache and would carry over
+    from test to test. tests/security/test_throttles.py turns them on."""
+    for group in ("SEARCH", "SUGGEST", "FEED", "SAVE"):
+        setattr(settings, f"FANDEX_RATE_{group}", 0)
+
+
 @pytest.fixture
 def editor(db):
     return factories.make_editor()

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from entries.editors import EDITORS_GROUP
@@ -67,7 +68,8 @@ def test_password_from_the_environment(monkeypatch, client):
     assert user.email == "mika@example.com"
     assert_is_editor(user, PASSWORD)
     # ...and the account works: the admin opens, with entries to edit.
-    assert client.login(username="mika", password=PASSWORD)
+    # (django-axes checks every login against its lockouts: it needs the request.)
+    assert client.login(request=HttpRequest(), username="mika", password=PASSWORD)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert reverse("admin:entries_series_changelist") in response.content.decode()

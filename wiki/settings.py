@@ -9,6 +9,7 @@ See the README, "Settings" and "Deploying".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "reversion",
+    "axes",
     "entries",
 ]
 
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wiki.urls"
@@ -298,3 +302,25 @@ FANDEX_PAGE_SIZE = env_int("FANDEX_PAGE_SIZE", 24, low=1)
 # 40 megapixels is an 8K frame with room to spare; decoding one takes ~160 MB.
 FANDEX_IMAGE_MAX_BYTES = env_int("FANDEX_IMAGE_MAX_BYTES", 15 * 1024 * 1024, low=1)
 FANDEX_IMAGE_MAX_PIXELS = env_int("FANDEX_IMAGE_MAX_PIXELS", 40000000, low=1)
+
+# --- Throttles (entries/throttles.py) ---------------------------------------------------
+# Admin logins: after FANDEX_LOGIN_FAILURES wrong passwords for one user name, or
+# from one address, that user (or address) is locked out for FANDEX_LOGIN_COOLOFF
+# minutes; `manage.py axes_reset_username NAME` (or axes_reset_ip ADDRESS) unlocks.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("FANDEX_LOGIN_FAILURES", 5, low=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FANDEX_LOGIN_COOLOFF", 30, low=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "entries.throttles.client_ip"
+AXES_VERBOSE = False
+# Requests a minute from one address (readers) or one editor (saves); 0: no limit.
+# Counted in the "default" cache: with REDIS_URL, across every app server.
+FANDEX_RATE_SEARCH = env_int("FANDEX_RATE_SEARCH", 60, low=0)
+FANDEX_RATE_SUGGEST = env_int("FANDEX_RATE_SUGGEST", 240, low=0)
+FANDEX_RATE_FEED = env_int("FANDEX_RATE_FEED", 30, low=0)
+FANDEX_RATE_SAVE = env_int("FANDEX_RATE_SAVE", 30, low=0)

@@ -21,7 +21,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from .. import history, services
+from .. import history, services, throttles
 from ..models import Change, Entry
 
 # The request attribute holding what a revert or recover view restored
@@ -58,6 +58,11 @@ class HistoryAdminMixin(VersionAdmin):
     revision_form_template = "reversion/entries/revision_form.html"
     recover_form_template = "reversion/entries/recover_form.html"
     history_latest_first = True
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and (refused := throttles.save_refused(request)):
+            return refused
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def create_revision(self, request):
         # The admin's writes are ``services`` writes: history, search, announcement.

@@ -4,7 +4,8 @@ Both read ``Change`` rows (one per entry per revision), newest first, with the
 revision's editor, time and edit summary. Filters: ``?kind=series``,
 ``?editor=<username>`` and ``?q=`` (the edit summary contains). An invalid
 filter value is reported on the page and left out; an editor nobody is called
-gives an empty list that says so. Neither page ever answers a filter with a 500.
+gives an empty list, which tells editors (not readers: account names stay
+private) that nobody is. Neither page ever answers a filter with a 500.
 
 Each line links to the entry and to the diff of its revision
 (``Entry.get_revision_url``). A deleted entry (not recovered since) has no page:
@@ -123,8 +124,10 @@ class RecentChangesView(PaginatedMixin, ListView):
             kind_label=Entry.Kind(self.filters["kind"]).label if self.filters["kind"] else "",
             is_filtered=any(self.filters.values()),
             # Only asked when the list is empty: is it the filter, or no such person?
+            # Only editors are told: readers must not learn which accounts exist.
             unknown_editor=bool(editor)
             and not context["lines"]
+            and self.request.user.is_authenticated
             and not get_user_model().objects.filter(username=editor).exists(),
             # The feed of the same changes: the valid filters, not the page number.
             feed_query=urlencode({name: value for name, value in self.filters.items() if value}),
