@@ -44,3 +44,15 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def senior_editor(db):
+    return factories.make_editor("senior", senior=True)
+
+
+@pytest.fixture
+def senior_client(client, senior_editor):
+    """A senior editor's browser: may delete pages and tags, and protect pages."""
+    client.force_login(senior_editor)
+    return client

@@ -5,7 +5,7 @@ import itertools
 from django.contrib.auth.models import Group, User
 from django.utils.text import slugify
 
-from entries.editors import EDITORS_GROUP
+from entries.editors import EDITORS_GROUP, SENIOR_EDITORS_GROUP
 from entries.models import (
     Alias,
     Appearance,
@@ -122,8 +122,10 @@ def make_platform(**fields) -> StreamingPlatform:
     return StreamingPlatform.objects.create(**fields)
 
 
-def make_editor(username: str = "editor", password: str = "correct-horse-battery") -> User:
-    """A staff user in the Editors group; not a superuser."""
+def make_editor(
+    username: str = "editor", password: str = "correct-horse-battery", *, senior: bool = False
+) -> User:
+    """A staff user in the Editors group (or, ``senior``, Senior editors); not a superuser."""
     user = User.objects.create_user(username=username, password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    user.groups.add(Group.objects.get(name=SENIOR_EDITORS_GROUP if senior else EDITORS_GROUP))
     return user

@@ -222,3 +222,14 @@ def test_superuser_is_not_turned_into_an_editor(monkeypatch):
     assert admin.is_superuser
     assert admin.check_password("admin-password-1234")
     assert not admin.groups.exists()
+
+
+def test_a_senior_editor_may_delete_pages(monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+    output = create("aki", "--senior")
+
+    assert 'Created editor "aki".' in output
+    user = User.objects.get(username="aki")
+    assert user.has_perm("entries.delete_series") and user.has_perm("entries.protect_entry")
+    assert not user.is_superuser

@@ -85,6 +85,29 @@ class EntryAdmin(PictureAdminMixin, HistoryAdminMixin):
             related += self.list_select_related
         return super().get_queryset(request).select_related(*related).prefetch_related("tags")
 
+    # --- Protected pages: senior editors only (entries.editors) ---------------------------
+
+    @staticmethod
+    def may_protect(request) -> bool:
+        return request.user.has_perm("entries.protect_entry")
+
+    def _unprotected_or_senior(self, request, obj) -> bool:
+        return obj is None or not obj.protected or self.may_protect(request)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._unprotected_or_senior(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._unprotected_or_senior(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.may_protect(request):
+            return fieldsets
+        return [*fieldsets, (_("Protection"), {"fields": ["protected"]})]
+
     @admin.display(description=_("tags"))
     def tag_list(self, obj):
         # From the prefetch in get_queryset: tags.names() would query once per row.

@@ -179,6 +179,12 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Bumped on every save; an edit form that was opened at an older version is stale.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Protected pages are changed by senior editors only (entries.editors).
+    protected = models.BooleanField(
+        _("protected"),
+        default=False,
+        help_text=_("Only senior editors can change or delete a protected page."),
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -188,6 +194,7 @@ class Entry(models.Model):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "entries"
+        permissions = [("protect_entry", "Can protect pages from other editors")]
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="unique_slug_per_kind"),
             models.CheckConstraint(condition=~Q(slug=""), name="entry_slug_not_empty"),

@@ -61,6 +61,10 @@ KINDS = [Series, Character, Staff, Studio, Episode]
 # --- Smoke: every page of every model, as an editor --------------------------------------------
 
 
+# Deleting a page or a tag is for senior editors (entries.editors).
+SENIOR_DELETES = {*KINDS, Tag}
+
+
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m._meta.model_name)
 def test_editor_opens_every_admin_page(editor_client, model):
     obj = make_entry(model)
@@ -69,14 +73,25 @@ def test_editor_opens_every_admin_page(editor_client, model):
         admin_url(model, "changelist"),
         admin_url(model, "add"),
         admin_url(model, "change", obj.pk),
-        admin_url(model, "delete", obj.pk),
         admin_url(model, "history", obj.pk),
     ]:
         assert editor_client.get(url).status_code == 200, url
+    delete = editor_client.get(admin_url(model, "delete", obj.pk)).status_code
+    assert delete == (403 if model in SENIOR_DELETES else 200)
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m._meta.model_name)
-def test_editor_edits_and_deletes(editor_client, model):
+def test_senior_editor_opens_every_admin_page(senior_client, model):
+    obj = make_entry(model)
+
+    for view in ("changelist", "add", "change", "delete", "history"):
+        url = admin_url(model, view, obj.pk) if view in {"change", "delete", "history"} else None
+        url = url or admin_url(model, view)
+        assert senior_client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m._meta.model_name)
+def test_editor_edits_and_a_senior_editor_deletes(editor_client, model):
     obj = make_entry(model)
     name_field = "name" if model in {StreamingPlatform, Tag} else "title"
 
@@ -87,6 +102,11 @@ def test_editor_edits_and_deletes(editor_client, model):
     obj.refresh_from_db()
     assert getattr(obj, name_field) == "Renamed by an editor"
 
+    if model in SENIOR_DELETES:
+        refused = editor_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"})
+        assert refused.status_code == 403
+        assert model.objects.filter(pk=obj.pk).exists()
+        editor_client.force_login(factories.make_editor("senior", senior=True))
     response = editor_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not model.objects.filter(pk=obj.pk).exists()

@@ -422,25 +422,25 @@ def test_reverting_to_the_latest_revision_changes_nothing_of_the_page(edited, ed
     assert state(edited.model, edited.pk) == edited.second
 
 
-def test_delete_and_recover_through_the_admin(edited, editor_client, editor):
+def test_delete_and_recover_through_the_admin(edited, senior_client, senior_editor):
     model = edited.model
-    response = editor_client.post(admin_url(model, "delete", edited.pk), {"post": "yes"})
+    response = senior_client.post(admin_url(model, "delete", edited.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Entry.objects.filter(pk=edited.pk).exists()
 
     deletion = Change.objects.get(entry_pk=edited.pk, action=Change.Action.DELETE)
     assert deletion.entry is None
-    assert deletion.revision.user == editor
+    assert deletion.revision.user == senior_editor
     assert deletion.title == "Second title"
-    recover_list = editor_client.get(admin_url(model, "recoverlist"))
+    recover_list = senior_client.get(admin_url(model, "recoverlist"))
     assert "Second title" in recover_list.content.decode()
 
     (version,) = Version.objects.get_deleted(model).filter(object_id=str(edited.pk))
     url = admin_url(model, "recover", version.pk)
-    response = editor_client.get(url)
+    response = senior_client.get(url)
     assert response.status_code == 200
     assert not Entry.objects.filter(pk=edited.pk).exists()  # showing it recovered nothing
-    response = editor_client.post(url, form_data(response, f"{model._meta.model_name}_form"))
+    response = senior_client.post(url, form_data(response, f"{model._meta.model_name}_form"))
 
     assert response.status_code == 302, form_errors(response)
     assert state(model, edited.pk) == edited.second
@@ -503,11 +503,11 @@ def test_episodes_added_on_the_series_form_get_their_own_history(editor_client, 
     assert [c.pk for c, _url in response.context["revisions"]] == [change.pk]
 
 
-def test_bulk_delete_records_every_entry(editor_client, editor):
+def test_bulk_delete_records_every_entry(senior_client, senior_editor):
     first = factories.make_studio(title="Bones")
     second = factories.make_studio(title="Sunrise")
 
-    response = editor_client.post(
+    response = senior_client.post(
         admin_url(Studio, "changelist"),
         {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
     )
@@ -517,19 +517,19 @@ def test_bulk_delete_records_every_entry(editor_client, editor):
     deletions = Change.objects.filter(action=Change.Action.DELETE)
     assert sorted(deletions.values_list("title", flat=True)) == ["Bones", "Sunrise"]
     assert deletions.values("revision").distinct().count() == 1
-    assert deletions[0].revision.user == editor
-    recover_list = editor_client.get(admin_url(Studio, "recoverlist")).content.decode()
+    assert deletions[0].revision.user == senior_editor
+    recover_list = senior_client.get(admin_url(Studio, "recoverlist")).content.decode()
     assert "Bones" in recover_list
     assert "Sunrise" in recover_list
 
 
 def test_deleting_a_series_records_its_episodes_and_recovering_brings_them_back(
-    editor_client,
+    senior_client,
 ):
     series = factories.make_series(title="Metallic Rouge", tags=["mecha"])
     factories.make_episode(series=series, number=1, title="Dawn", tags=["premiere"])
 
-    editor_client.post(admin_url(Series, "delete", series.pk), {"post": "yes"})
+    senior_client.post(admin_url(Series, "delete", series.pk), {"post": "yes"})
 
     assert set(Change.objects.values_list("title", "action")) == {
         ("Metallic Rouge", "delete"),
@@ -537,7 +537,7 @@ def test_deleting_a_series_records_its_episodes_and_recovering_brings_them_back(
     }
     version = Version.objects.get_deleted(Series).get()
     url = admin_url(Series, "recover", version.pk)
-    response = editor_client.post(url, form_data(editor_client.get(url), "series_form"))
+    response = senior_client.post(url, form_data(senior_client.get(url), "series_form"))
 
     assert response.status_code == 302, form_errors(response)
     episode = Episode.objects.get()

@@ -106,12 +106,12 @@ def test_creating_a_page_names_the_pages_whose_red_links_turn_blue(editor_client
 
 
 def test_an_admin_delete_names_what_showed_the_deleted_entry(
-    editor_client, neighbourhood, announced
+    senior_client, neighbourhood, announced
 ):
     character = neighbourhood["character"]
 
     with announced.committed():
-        response = editor_client.post(admin_url(Character, "delete", character.pk), {"post": "yes"})
+        response = senior_client.post(admin_url(Character, "delete", character.pk), {"post": "yes"})
 
     assert response.status_code == 302
     signal = only_signal(announced)
@@ -119,7 +119,7 @@ def test_an_admin_delete_names_what_showed_the_deleted_entry(
     assert neighbourhood["series"].pk in signal["entries"]
 
 
-def test_revert_and_recover_in_the_admin_announce(editor_client, neighbourhood, announced):
+def test_revert_and_recover_in_the_admin_announce(senior_client, neighbourhood, announced):
     studio = neighbourhood["studio"]
     with services.recorded(summary="First"):
         services.note(studio, Change.Action.CHANGE)
@@ -130,20 +130,20 @@ def test_revert_and_recover_in_the_admin_announce(editor_client, neighbourhood, 
         services.note(studio, Change.Action.CHANGE)
 
     url = admin_url(Studio, "revision", studio.pk, first.pk)
-    data = form_data(editor_client.get(url), "studio_form")
+    data = form_data(senior_client.get(url), "studio_form")
     with announced.committed():
-        response = editor_client.post(url, data)
+        response = senior_client.post(url, data)
     assert response.status_code == 302
     assert only_signal(announced)["changed"] == {studio.pk}
     assert neighbourhood["series"].pk in announced[0]["entries"]
 
-    editor_client.post(admin_url(Studio, "delete", studio.pk), {"post": "yes"})
+    senior_client.post(admin_url(Studio, "delete", studio.pk), {"post": "yes"})
     (deleted,) = Version.objects.get_deleted(Studio).filter(object_id=str(studio.pk))
     url = admin_url(Studio, "recover", deleted.pk)
-    data = form_data(editor_client.get(url), "studio_form")
+    data = form_data(senior_client.get(url), "studio_form")
     announced.clear()
     with announced.committed():
-        response = editor_client.post(url, data)
+        response = senior_client.post(url, data)
     assert response.status_code == 302
     assert only_signal(announced)["changed"] == {studio.pk}
 

@@ -1,9 +1,10 @@
-"""``manage.py createeditor USERNAME [--email E]``: an account for an editor.
+"""``manage.py createeditor USERNAME [--email E] [--senior]``: an account for an editor.
 
-An editor is a staff user in the "Editors" group and never a superuser: the
-group grants every permission on entries and tags, and nothing on users or
-groups. Running the command again for the same username is safe: it puts the
-user back in the group and sets the new password.
+An editor is a staff user in the "Editors" group (``--senior``: "Senior
+editors", who also delete and protect pages; see ``entries.editors``) and never
+a superuser: nothing on users or groups. Running the command again for the
+same username is safe: it puts the user back in the group and sets the new
+password.
 
 The password comes from ``FANDEX_EDITOR_PASSWORD`` when that is set (for
 scripts), otherwise it is asked for twice, as ``createsuperuser`` does. Any
@@ -22,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from entries.editors import EDITORS_GROUP
+from entries.editors import EDITORS_GROUP, SENIOR_EDITORS_GROUP
 
 PASSWORD_ENV = "FANDEX_EDITOR_PASSWORD"
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default="", help="The editor's email address.")
+        parser.add_argument(
+            "--senior",
+            action="store_true",
+            help="A senior editor, who may also delete pages and tags and protect pages.",
+        )
 
     def handle(self, *args, username, email, **options):
         User = get_user_model()
@@ -46,11 +52,12 @@ class Command(BaseCommand):
                 validate_email(email)
             except ValidationError as error:
                 raise CommandError(f"Email: {' '.join(error.messages)}") from error
+        group_name = SENIOR_EDITORS_GROUP if options["senior"] else EDITORS_GROUP
         try:
-            group = Group.objects.get(name=EDITORS_GROUP)
+            group = Group.objects.get(name=group_name)
         except Group.DoesNotExist:
             raise CommandError(
-                f'The "{EDITORS_GROUP}" group is missing: run "manage.py migrate" first.'
+                f'The "{group_name}" group is missing: run "manage.py migrate" first.'
             ) from None
 
         user = User.objects.filter(username=username).first()
