@@ -23,7 +23,7 @@ Writes nested in a ``recorded`` block join it.
 
 from __future__ import annotations
 
-import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,7 +39,17 @@ from reversion.models import Revision
 
 from .history import record, registry
 from .history.restore import Restored, restore, restore_comment
-from .models import Alias, Change, Entry, Episode, Streaming, Tag, TaggedEntry, WikiLink
+from .models import (
+    KIND_MODELS,
+    Alias,
+    Change,
+    Entry,
+    Episode,
+    Streaming,
+    Tag,
+    TaggedEntry,
+    WikiLink,
+)
 from .search import indexing as search_indexing
 from .search.indexing import batched
 from .signals import entries_changed
@@ -123,13 +133,37 @@ def delete_entries(*, entries: Sequence[Entry], user=None, summary: str = "") ->
         )
     series = [entry.pk for entry in entries if entry.kind == Entry.Kind.SERIES]
     episodes = list(Episode.objects.filter(series__in=series)) if series else []
+    going = [*entries, *episodes]
     with transaction.atomic():
-        # A revision keeps only rows that still exist when it is written: record first.
+        holders = list(Entry.objects.filter(pk__in=_holding(going)))
+        # A revision keeps only rows that still exist when it is written: record first,
+        # with what the deletion takes from other pages (a recovery gives it back).
         with recorded(user=user, summary=summary):
-            for entry in itertools.chain(entries, episodes):
+            for entry in going:
                 note(entry, Change.Action.DELETE)
+            for holder in holders:
+                record.add_copy(holder)
         for entry in entries:
             entry.delete()
+        if holders:
+            titles = ", ".join(f"“{entry.title}”" for entry in entries)
+            with recorded(user=user, summary=f"Links to {titles} removed: deleted"):
+                for holder in holders:
+                    note(holder, Change.Action.CHANGE)
+
+
+def _holding(entries: Sequence[Entry]) -> set[int]:
+    """Ids of the other entries whose revisions hold rows pointing at ``entries``
+    (``registry.held_elsewhere``), which deleting them would take away."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        by_kind[entry.kind].add(entry.pk)
+    found: set[int] = set()
+    for kind, pks in by_kind.items():
+        for reference in registry.held_elsewhere(KIND_MODELS[kind]):
+            rows = reference.model._default_manager.filter(**{f"{reference.fk}__in": pks})
+            found.update(rows.values_list(reference.owner, flat=True))
+    return found - {entry.pk for entry in entries}
 
 
 def restore_entry(
@@ -162,6 +196,9 @@ def note_restored(restored: Restored, *, skip: Iterable[int] = ()) -> None:
     for entry in restored.deleted:
         if entry.pk not in skip:
             note(entry, Change.Action.DELETE)
+    # Given back what the entry's deletion took from them: a change of theirs.
+    for entry in Entry.objects.filter(pk__in=restored.given_back).exclude(pk__in=skip):
+        note(entry, Change.Action.CHANGE)
 
 
 @transaction.atomic

@@ -128,6 +128,8 @@ class PageCacheMiddleware:
         conditional = get_conditional_response(
             request, etag=response["ETag"], last_modified=None, response=response
         )
+        # A 304 keeps only the caching headers: say how it was made on it too.
+        conditional[STATUS_HEADER] = status
         return conditional
 
 

@@ -49,6 +49,12 @@ def add_entry(entry: Entry, action: str) -> None:
     )
 
 
+def add_copy(entry: Entry) -> None:
+    """Put ``entry`` as it is now in the current revision, without a ``Change``: a
+    deletion keeps there what it takes from other entries, for a recovery to give back."""
+    reversion.add_to_revision(entry.specific)
+
+
 def keep_version_counting() -> None:
     """Connect the handler that keeps ``Entry.version`` counting up through raw saves."""
     pre_save.connect(_keep_version_counting, sender=Entry, dispatch_uid="entries.version")

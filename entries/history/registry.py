@@ -216,6 +216,51 @@ def entry_links() -> list[tuple[type[models.Model], tuple[str, ...]]]:
     return list(links.items())
 
 
+@dataclass(frozen=True)
+class HeldElsewhere:
+    """Rows of ``model`` that point at an entry through ``fk`` but belong to the
+    revision of another entry, whose id is in ``owner``: a series' relation to the
+    entry (held by its source), a studio's predecessor (held by that studio).
+    Deleting the entry takes them from their owners (a cascade, or SET_NULL)."""
+
+    model: type[models.Model]
+    fk: str
+    owner: str
+
+
+def held_elsewhere(model: type[Entry]) -> list[HeldElsewhere]:
+    """Every way a row of another entry's revision points at an entry of ``model``."""
+    owned = {(row_model, fk) for row_model, fk in OWN_ROWS}
+    owned |= {(inline.model, inline.fk) for inline in INLINES[model]}
+    found = []
+    for row_model in versioned_models():
+        for model_field in row_model._meta.local_concrete_fields:
+            target = model_field.related_model
+            if (
+                not model_field.is_relation
+                or model_field.primary_key
+                or (row_model, model_field.attname) in owned
+                or not (isinstance(target, type) and issubclass(model, target))
+                or target is Entry
+            ):
+                continue
+            owner = _owner_fk(row_model, model_field.attname)
+            if owner:
+                found.append(HeldElsewhere(row_model, model_field.attname, owner))
+    return found
+
+
+def _owner_fk(row_model: type[models.Model], fk: str) -> str:
+    """The field of a ``row_model`` row naming the entry whose revision holds it."""
+    if row_model in INLINES:
+        return row_model._meta.pk.attname  # a kind's own row (a studio's predecessor)
+    for inlines in INLINES.values():
+        for inline in inlines:
+            if inline.model is row_model and inline.fk != fk:
+                return inline.fk
+    return ""
+
+
 def key(model: type[models.Model], pk: Any) -> Key:
     return (model, str(pk))
 

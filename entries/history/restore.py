@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import reversion
@@ -33,7 +34,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 
 from ..models import Alias, Change, Entry, Episode, Picture, StreamingPlatform, Tag, TaggedEntry
-from .registry import DERIVED_FIELDS, INLINES, OWN_ROWS, Key, RevisionData
+from .registry import DERIVED_FIELDS, INLINES, OWN_ROWS, Key, RevisionData, held_elsewhere
 from .registry import key as _key
 
 
@@ -50,6 +51,9 @@ class Restored:
     also_written: list[int] = field(default_factory=list)
     # Entries the revision did not hold, deleted (episodes added to a series since).
     deleted: list[Entry] = field(default_factory=list)
+    # Other entries given back what the entry's deletion took from them (a series'
+    # relation to it, a studio's predecessor), by id.
+    given_back: list[int] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -104,9 +108,15 @@ def restore(*, revision: Revision, model: type[Entry], pk: Any) -> Restored:
         # would have left it.
         clear = [model_field.attname for model_field in dangling]
         writes.append((version.object_repr, _version_write(version, clear=clear)))
+    given_back: list[int] = []
+    written_models = {row_model for row_model, _id in part}
+    if not existed:
+        given_back, more_writes = _give_back(data, model, int(pk))
+        writes += more_writes
+        written_models |= {reference.model for reference in held_elsewhere(model)}
     with transaction.atomic(using=using):
         _write_all(tag_map.writes + writes)
-        _check_references(using, {row_model for row_model, _id in part})
+        _check_references(using, written_models)
     return Restored(
         revision=revision,
         model=model,
@@ -114,7 +124,34 @@ def restore(*, revision: Revision, model: type[Entry], pk: Any) -> Restored:
         existed=existed,
         also_written=sorted(e for e in episodes if str(e) != str(pk) and e not in unchanged),
         deleted=deleted,
+        given_back=given_back,
     )
+
+
+def _give_back(data: RevisionData, model: type[Entry], pk: int):
+    """What the deletion revision ``data`` holds of other entries that pointed at the
+    entry ``pk`` (``registry.held_elsewhere``), as writes that put it back where
+    its owner still exists and nothing took its place: (owner ids, writes)."""
+    owners: set[int] = set()
+    writes = []
+    for reference in held_elsewhere(model):
+        manager = reference.model._default_manager
+        for object_id, row in data.rows(reference.model, reference.fk, pk):
+            owner = int(row[reference.owner])
+            if reference.model in INLINES:
+                # A kind's own field (a studio's predecessor), emptied by SET_NULL.
+                emptied = manager.filter(pk=object_id, **{f"{reference.fk}__isnull": True})
+                if emptied.exists():
+                    writes.append((str(owner), partial(emptied.update, **{reference.fk: pk})))
+                    owners.add(owner)
+            elif (
+                not manager.filter(pk=object_id).exists()
+                and Entry.objects.filter(pk=owner).exists()
+            ):
+                version = data.versions[_key(reference.model, object_id)]
+                writes.append((version.object_repr, version.revert))
+                owners.add(owner)
+    return sorted(owners), writes
 
 
 def _missing_references(data: RevisionData, part: set[Key]) -> dict[Key, list[models.Field]]:

@@ -103,6 +103,7 @@ def test_a_matching_conditional_get_is_a_304_without_rendering(
 
     assert revalidated.status_code == 304
     assert revalidated.content == b""
+    assert revalidated[STATUS_HEADER] == "hit"
     assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
 
 
