@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDITOR_NAME ?= editor
 
-.PHONY: help setup setup-test run serve demo editor test test-postgres lint format browser-deps bench clean
+.PHONY: help setup setup-test run serve demo editor test test-postgres lint format browser-deps bench bench-pages clean
 
 help:
 	@echo "make run            set up everything and serve the demo at http://$(HOST):$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint           ruff and the migrations check"
 	@echo "make bench          search latency at 100,000 entries, picture upload time and memory"
 	@echo "                    (see docs/benchmarks.md)"
+	@echo "make bench-pages    pages over HTTP on gunicorn, page cache on and off, with wrk"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,3 +100,10 @@ bench: $(VENV)/.runtime-deps
 # .secret_key stays: removing it would log every editor out.
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts
+
+# Pages over HTTP: gunicorn with and without the page cache under wrk, then readers
+# while an editor saves (docs/benchmarks.md, "Pages over HTTP"). A throw-away SQLite
+# site with the bangumi-data import; DATABASE_URL=<an empty PostgreSQL database>
+# measures PostgreSQL instead.
+bench-pages: $(VENV)/.runtime-deps
+	$(BIN)/python manage.py bench_pages --import

@@ -1,5 +1,5 @@
-"""The benchmarks behind ``make bench``, one module a concern, each importing only
-those above it:
+"""The benchmarks behind ``make bench`` and ``make bench-pages``, one module a
+concern, each importing only those above it:
 
     words       made-up words and names, drawn with Zipf-like weights
     corpus      ``build`` and ``clear``: 100,000 entries (the real bangumi-data
@@ -7,7 +7,11 @@ those above it:
                 ``manage.py bench_search``
     queries     the searches timed on it, their timings and table
     images      ``manage.py bench_images``: time and memory of a picture upload
+    forms       what a browser would submit from an HTML form (the tests use it too)
+    pages       ``manage.py bench_pages``: public pages over HTTP on gunicorn, page
+                cache on and off, under wrk; readers while an editor saves
 
-They are apart because building a corpus, timing searches and timing uploads
-have nothing in common but the commands' shape; see docs/benchmarks.md.
+They are apart because building a corpus, timing searches, timing uploads and
+loading a server have nothing in common but the commands' shape; see
+docs/benchmarks.md.
 """
