@@ -13,7 +13,7 @@ for each entry it is about. That one block
   what changed, for caches to follow.
 
 The named writes below are built on it: ``delete_entries``, ``restore_entry``
-(revert and recover), ``merge_tags``, and ``announce_bulk`` for the importer's
+(revert and recover), ``merge_tags`` and ``delete_tags``, and ``announce_bulk`` for the importer's
 bulk history; ``announce_tags`` and ``announce_platforms`` for the admin's
 edits of the tags and streaming platforms that entry pages show. The admin's
 saves open their revision with ``recorded`` too (``EntryAdmin.create_revision``),
@@ -201,35 +201,82 @@ def note_restored(restored: Restored, *, skip: Iterable[int] = ()) -> None:
         note(entry, Change.Action.CHANGE)
 
 
-@transaction.atomic
-def merge_tags(*, tags: Iterable[Tag], into_name: str) -> Tag:
-    """Move every use of ``tags`` onto the tag named ``into_name`` and delete the rest.
+def merge_tags(*, tags: Iterable[Tag], into_name: str, user=None) -> Tag:
+    """Move every use of ``tags`` onto the tag named ``into_name`` and delete the rest,
+    as one revision of every entry that carried one of them (so each can be reverted).
 
     The target is found case-insensitively (and takes the name as typed now) or
     created. An entry that already had the target keeps it once.
     """
-    target = Tag.objects.filter(name__iexact=into_name).first() or Tag(name=into_name)
-    target.name = into_name
-    target.full_clean(exclude=["slug"])
-    target.save()
-    sources = [tag for tag in tags if tag.pk != target.pk]
-    source_ids = [tag.pk for tag in sources]
-    # Every entry carrying one of the tags shows another tag name now.
-    retagged = set(
-        TaggedEntry.objects.filter(tag__in=[target.pk, *source_ids]).values_list(
-            "content_object_id", flat=True
+    tags = list(tags)
+    with transaction.atomic():
+        target = Tag.objects.filter(name__iexact=into_name).first() or Tag(name=into_name)
+        target.name = into_name
+        target.full_clean(exclude=["slug"])
+        sources = [tag for tag in tags if tag.pk != target.pk]
+        source_ids = [tag.pk for tag in sources]
+
+        def merge() -> None:
+            target.save()
+            already_tagged = TaggedEntry.objects.filter(tag=target).values("content_object_id")
+            moving = TaggedEntry.objects.filter(tag__in=source_ids)
+            # Entries carrying both would break unique_tag_per_entry: drop their old row.
+            moving.filter(content_object_id__in=already_tagged).delete()
+            moving.update(tag=target)
+            Tag.objects.filter(pk__in=source_ids).delete()
+
+        names = ", ".join(f"“{tag.name}”" for tag in sources)
+        _retag(
+            tag_ids={*source_ids, *([target.pk] if target.pk else [])},
+            user=user,
+            summary=f"Merged the tags {names} into “{into_name}”",
+            change=merge,
         )
-    )
-    already_tagged = TaggedEntry.objects.filter(tag=target).values("content_object_id")
-    moving = TaggedEntry.objects.filter(tag__in=source_ids)
-    # Entries carrying both would break unique_tag_per_entry: drop their old row.
-    moving.filter(content_object_id__in=already_tagged).delete()
-    moving.update(tag=target)
-    Tag.objects.filter(pk__in=source_ids).delete()
-    # ``update`` sends no signal: index the retagged entries here.
-    search_indexing.index_entries(retagged)
-    _send(changed=retagged, entries=retagged, tags={target.pk, *source_ids})
     return target
+
+
+def delete_tags(*, tags: Iterable[Tag], user=None) -> None:
+    """Delete ``tags``, as one revision of every entry that carried one (so reverting an
+    entry to the revision before brings its tag back)."""
+    tags = list(tags)
+    ids = {tag.pk for tag in tags}
+    names = ", ".join(f"“{tag.name}”" for tag in tags)
+    with transaction.atomic():
+        _retag(
+            tag_ids=ids,
+            user=user,
+            summary=f"Deleted the tag{'s' if len(tags) > 1 else ''} {names}",
+            change=lambda: Tag.objects.filter(pk__in=ids).delete(),
+        )
+
+
+def _retag(*, tag_ids: set[int], user, summary: str, change) -> None:
+    """Run ``change`` (which retags entries) as a write noting every entry that carried
+    one of ``tag_ids``. An entry with no history yet first gets a copy of itself as it
+    was (a revision with no change line), so that the change can still be reverted."""
+    carrying = set(
+        TaggedEntry.objects.filter(tag__in=tag_ids).values_list("content_object_id", flat=True)
+    )
+    entries = [
+        entry
+        for model in KIND_MODELS.values()
+        for entry in model._default_manager.filter(pk__in=carrying)
+    ]
+    recorded_before = set(
+        Change.objects.filter(entry_pk__in=carrying).values_list("entry_pk", flat=True)
+    )
+    unrecorded = [entry for entry in entries if entry.pk not in recorded_before]
+    if unrecorded:
+        with record.revision(user=user, summary=f"Before: {summary}"):
+            for entry in unrecorded:
+                record.add_copy(entry)
+    with recorded(user=user, summary=summary):
+        change()
+        # ``update`` and bulk deletes send no signal: index the retagged entries here.
+        search_indexing.entries_changed(carrying)
+        for entry in entries:
+            note(entry, Change.Action.CHANGE)
+        _current.get().tags.update(tag_ids)
 
 
 def announce_bulk(ids: Iterable[int]) -> None:
@@ -241,8 +288,8 @@ def announce_bulk(ids: Iterable[int]) -> None:
 
 
 def announce_tags(tag_ids: Iterable[int]) -> None:
-    """Announce tags renamed or about to be deleted (in the admin): the pages of the
-    entries that carry them show their names. Call before a deletion."""
+    """Announce tags renamed in the admin: the pages of the entries that carry them show
+    their names. (Merging and deleting tags are writes of their own.)"""
     tags = set(tag_ids)
     entries = set(
         TaggedEntry.objects.filter(tag__in=tags).values_list("content_object_id", flat=True)

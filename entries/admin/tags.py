@@ -46,6 +46,13 @@ class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
     def uses(self, obj):
         return obj.uses
 
+    # Deleting a tag is a revision of every entry that carried it (services.delete_tags).
+    def delete_model(self, request, obj):
+        services.delete_tags(tags=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_tags(tags=queryset, user=request.user)
+
     def view_on_site(self, obj):
         return obj.get_absolute_url()
 
@@ -68,7 +75,9 @@ class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
         tags = Tag.objects.filter(pk__in=request.session.get("merge_tag_ids", []))
         form = MergeTagsForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            target = services.merge_tags(tags=tags, into_name=form.cleaned_data["new_tag_name"])
+            target = services.merge_tags(
+                tags=tags, into_name=form.cleaned_data["new_tag_name"], user=request.user
+            )
             request.session.pop("merge_tag_ids", None)
             self.message_user(request, _("Tags merged into “%s”.") % target.name, messages.SUCCESS)
             return redirect("admin:entries_tag_changelist")
