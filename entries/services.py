@@ -13,11 +13,11 @@ for each entry it is about. That one block
   what changed, for caches to follow.
 
 The named writes below are built on it: ``delete_entries``, ``restore_entry``
-(revert and recover), ``merge_tags`` and ``delete_tags``, and ``announce_bulk`` for the importer's
-bulk history; ``announce_tags`` and ``announce_platforms`` for the admin's
-edits of the tags and streaming platforms that entry pages show. The admin's
-saves open their revision with ``recorded`` too (``EntryAdmin.create_revision``),
-and the demo loader writes inside one.
+(revert and recover), ``merge_tags`` and ``delete_tags``; ``announce_bulk``
+for the importer's bulk history; ``announce_tags`` and ``announce_platforms``
+for the admin's edits of the tags and streaming platforms that entry pages
+show. The admin's saves open their revision with ``recorded`` too
+(``EntryAdmin.create_revision``), and the demo loader writes inside one.
 Writes nested in a ``recorded`` block join it.
 """
 
