@@ -86,9 +86,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, get_text_list
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.managers import TaggableManager
 
 from ..models import Change, Entry
+from . import merge
 
 BASE_VERSION = "base_version"
 BASE_SNAPSHOT = "base_snapshot"
@@ -105,6 +107,18 @@ ROWS_MAX = 20
 # and for one whose input failed validation.
 UNCHANGED = object()
 INVALID = object()
+
+
+_UNRESOLVED = gettext_lazy(
+    "Resolve the conflict first: keep the lines that should stay between the "
+    "<<<<<<< and >>>>>>> markers, and remove the markers themselves."
+)
+_MARKED = gettext_lazy(
+    "Where you both changed the same lines, the text below now holds both versions "
+    "between <<<<<<< your version and >>>>>>> the saved version markers (the "
+    "lines only one of you changed are merged already): keep what should stay, "
+    "remove the markers, and save."
+)
 
 
 # --- Hashing values ------------------------------------------------------------------------
@@ -399,6 +413,9 @@ class ConflictCheckFormMixin:
 
     def clean(self):
         cleaned_data = super().clean()
+        for name in merge.MERGED_FIELDS & set(self.fields):
+            if merge.has_markers(cleaned_data.get(name) or ""):
+                self.add_error(name, _UNRESOLVED)
         self._check_for_conflicts(cleaned_data)
         return cleaned_data
 
@@ -455,10 +472,13 @@ class ConflictCheckFormMixin:
             self._take_locked_row(current, version)
             return
 
-        # Both changed a field, to different values.
+        # Both changed a field, to different values: texts merge line by line when
+        # the revision both started from is recorded.
         clashing = [
             name for name in theirs if name in mine and submitted.get(name) != current_hashes[name]
         ]
+        merged, marked = self._merge_texts(clashing, cleaned_data, current, base)
+        clashing = [name for name in clashing if name not in merged]
         if clashing or changed_inlines:
             edit = other_edit(obj=current, base_version=base["v"], opened_at=base.get("t"))
             message = self._conflict_message(
@@ -469,15 +489,42 @@ class ConflictCheckFormMixin:
                 cleaned_data=cleaned_data,
             )
             self._rebase(current, version, current_hashes, current_inlines)
+            if marked:
+                # Both versions of the lines both changed, between markers, to resolve.
+                data = self.data.copy()
+                for name, text in marked.items():
+                    data[self.add_prefix(name)] = text
+                self.data = data
+                message = format_html("{}<p>{}</p>", message, _MARKED)
             raise ValidationError(message, code="edit_conflict")
 
         self._take_locked_row(current, version)
         merging = [name for name in theirs if name not in mine]
-        if merging and not self._errors:
+        if (merging or merged) and not self._errors:
             for name in merging:
                 cleaned_data[name] = _form_value(current, tracked[name])
+            cleaned_data.update(merged)
             edit = other_edit(obj=current, base_version=base["v"], opened_at=base.get("t"))
-            self.merged = (edit, [self._label(name, tracked[name]) for name in merging])
+            labels = [self._label(name, tracked[name]) for name in [*merging, *merged]]
+            self.merged = (edit, labels)
+
+    def _merge_texts(self, clashing, cleaned_data, current, base) -> tuple[dict, dict]:
+        """Three-way merges of the clashing text fields (``history.merge``): the cleanly
+        merged texts, and those with conflict markers, by field name."""
+        merged, marked = {}, {}
+        for name in merge.MERGED_FIELDS.intersection(clashing):
+            text = merge.base_text(self.instance.pk, base["v"], name)
+            field = self._tracked_fields()[name]
+            # Only the text the form really started from (the snapshot says so).
+            if text is None or _digest(_canonical(field, text)) != base["f"].get(name):
+                continue
+            result = merge.merge(
+                base=text,
+                mine=str(cleaned_data.get(name) or ""),
+                theirs=str(getattr(current, name) or ""),
+            )
+            (marked if result.conflicts else merged)[name] = result.text
+        return merged, marked
 
     def _label(self, name: str, field) -> str:
         form_field = self.fields.get(name)
