@@ -25,11 +25,12 @@ class KindQuerySet(EntryQuerySet):
 
 class SeriesQuerySet(KindQuerySet):
     def for_page(self):
-        """Everything a series page shows, in a fixed number of queries."""
+        """Everything a series page shows, in a fixed number of queries (its related
+        series, in both directions, come with ``selectors.related_series``: one
+        query for both, where two prefetches would take two)."""
         # credits.py builds on this module: import from it when called.
         from .credits import (
             Appearance,
-            SeriesRelation,
             SeriesStudio,
             StaffCredit,
             Streaming,
@@ -55,12 +56,6 @@ class SeriesQuerySet(KindQuerySet):
             ),
             models.Prefetch(
                 "episodes", queryset=Episode.objects.select_related("image").order_by("number")
-            ),
-            models.Prefetch(
-                "relations_from", queryset=SeriesRelation.objects.select_related("target")
-            ),
-            models.Prefetch(
-                "relations_to", queryset=SeriesRelation.objects.select_related("source")
             ),
             models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
         )

@@ -187,18 +187,26 @@ class Filters:
     year: int | None = None
     ignored: tuple[str, ...] = ()  # names of filters whose value made no sense
 
-    def sql(self) -> tuple[str, list]:
-        """A condition on the search document ``d`` and its parameters."""
+    def sql(self, *, column: str = "d.{}") -> tuple[str, list]:
+        """A condition on the search document ``d`` and its parameters.
+
+        ``column`` writes a column's name: SQLite's backend gives ``"+d.{}"``, so
+        that its planner tests the filters on the rows the text indexes found
+        instead of seeking every document of a kind by ``searchdoc_kind_year_idx``
+        and asking FTS5 about each (420 ms for ``gundam`` in the 8,800 imported
+        series, 7 ms without the filter).
+        """
         clauses, params = ["1 = 1"], []
         if self.kind:
-            clauses.append("d.kind = %s")
+            clauses.append(f"{column.format('kind')} = %s")
             params.append(self.kind)
         if self.year is not None:
-            clauses.append("d.year = %s")
+            clauses.append(f"{column.format('year')} = %s")
             params.append(self.year)
         if self.tag:
             clauses.append(
-                "d.entry_id IN (SELECT te.content_object_id FROM entries_taggedentry te "
+                f"{column.format('entry_id')} IN (SELECT te.content_object_id "
+                "FROM entries_taggedentry te "
                 "JOIN entries_tag t ON t.id = te.tag_id WHERE t.slug = %s)"
             )
             params.append(self.tag)

@@ -215,7 +215,8 @@ class SqliteBackend(SearchBackend):
                 in_names.append(_HAS_IN_NAME_LIKE)
                 in_names_params.append(like_pattern(term.text))
         similar = similar_names_query(query.similar_text)
-        filters_sql, filters_params = filters.sql()
+        # "+" keeps the filters off the indexes: the text indexes lead (Filters.sql).
+        filters_sql, filters_params = filters.sql(column="+d.{}")
         sql = _RANKED.format(
             exact=ANSWERS_TO_SQL,
             some_name=" UNION ".join(some_name),

@@ -5,12 +5,35 @@ The tags only register and render; what goes into the ``<picture>`` (srcsets,
 ``entries.pictures.responsive``, with the pictures.
 """
 
+import json
+import threading
+from collections import OrderedDict
+
 from django import template
+from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 
 from entries import pictures
 
 register = template.Library()
+
+# Rendered tags by everything they are made of. A Picture never changes once
+# stored (a new upload is a new Picture), and a file system storage's addresses
+# are its base URL and the names, so the same key always renders the same HTML:
+# a page can never show a stale one. Storages whose addresses can change (signed,
+# expiring URLs) are rendered every time. Per process, the least recently used
+# dropped first.
+RENDERED_MAX = 4096
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def _key(pic, options: tuple) -> tuple | None:
+    storage = pic.file.storage
+    if not isinstance(storage, FileSystemStorage):
+        return None
+    renditions = json.dumps(pic.renditions, sort_keys=True)
+    return (storage.base_url, pic.file.name, pic.width, pic.height, renditions, options)
 
 
 @register.simple_tag
@@ -32,12 +55,25 @@ def picture(
     ``entries.pictures.responsive``). Nothing here queries: ``pic`` comes with
     its entry (``select_related``) or its gallery row (``with_gallery``).
     """
+    if pic is None:
+        return ""
+    key = _key(pic, (sizes, alt, css_class, eager, cover))
+    if key is not None:
+        with _rendered_lock:
+            html = _rendered.get(key)
+            if html is not None:
+                _rendered.move_to_end(key)
+                return html
     context = pictures.picture_context(
         pic, sizes=sizes, alt=alt, css_class=css_class, eager=eager, cover=cover
     )
-    if context is None:
-        return ""
-    return render_to_string("includes/picture.html", context)
+    html = "" if context is None else render_to_string("includes/picture.html", context)
+    if key is not None:
+        with _rendered_lock:
+            _rendered[key] = html
+            if len(_rendered) > RENDERED_MAX:
+                _rendered.popitem(last=False)
+    return html
 
 
 @register.filter

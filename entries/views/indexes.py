@@ -10,7 +10,7 @@ from .. import selectors
 from ..forms import SeriesFilterForm
 from ..models import Character, Series, Staff, Studio
 from .mixins import SectionMixin
-from .pagination import PaginatedMixin
+from .pagination import LateRowPaginator, PaginatedMixin
 
 
 class EntryListView(SectionMixin, PaginatedMixin, ListView):
@@ -18,6 +18,7 @@ class EntryListView(SectionMixin, PaginatedMixin, ListView):
 
     template_name = "entries/entry_list.html"
     context_object_name = "entries"
+    paginator_class = LateRowPaginator
 
     def get_queryset(self):
         # The primary key breaks ties between equal titles, so pages never overlap.

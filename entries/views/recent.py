@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from ..models import Change, Entry
-from .pagination import PaginatedMixin
+from .pagination import LateRowPaginator, PaginatedMixin, late_rows
 
 RECENT_PAGE_SIZE = 50
 FEED_SIZE = 50
@@ -104,6 +104,7 @@ class RecentChangesView(PaginatedMixin, ListView):
     template_name = "entries/recent_changes.html"
     context_object_name = "changes"
     paginate_by = RECENT_PAGE_SIZE
+    paginator_class = LateRowPaginator
 
     def get(self, request, *args, **kwargs):
         self.filter_form = RecentChangesFilterForm(request.GET)
@@ -158,7 +159,7 @@ class RecentChangesFeed(Feed):
         return reverse("entries:recent-feed")
 
     def items(self, obj):
-        lines = change_lines(recent_changes(**obj["filters"])[:FEED_SIZE])
+        lines = change_lines(late_rows(recent_changes(**obj["filters"]), 0, FEED_SIZE))
         for line in lines:
             # A stable Atom id for the change, whatever its links become.
             line.atom_id = get_tag_uri(

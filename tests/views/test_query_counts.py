@@ -223,7 +223,7 @@ def test_series_page(rows, measure, illustrate):
     # voice credits, episodes (with their images), relations from and to, streaming,
     # gallery; then its links and whether they resolve, the pages linking here, the
     # last edit.
-    response = measure(series.get_absolute_url(), 15)
+    response = measure(series.get_absolute_url(), 14)
     assert_linked(response, rows)
     # Thumbnails beside each person, character and episode.
     assert_pictured(response, rows, thumbnails=3 * rows)
@@ -281,7 +281,7 @@ def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queri
     client.get(series.get_absolute_url())
     # The anonymous figure, then the session, the user, and the user's and groups'
     # permissions (for "Edit this page" and the red links' add forms).
-    with django_assert_num_queries(15 + 4):
+    with django_assert_num_queries(14 + 4):
         response = client.get(series.get_absolute_url())
     assert response.context["edit_url"] == reverse("admin:entries_series_change", args=[series.pk])
     assert response.content.decode().count(reverse("admin:entries_studio_add")) == (rows + 1) // 4
