@@ -149,8 +149,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent saves queue instead of failing with "database is locked":
+    # IMMEDIATE transactions take the write lock when they begin, so a second
+    # writer waits (up to DJANGO_SQLITE_TIMEOUT seconds) rather than failing when
+    # its DEFERRED read lock cannot be upgraded, and then sees the first's commit
+    # (the edit-conflict check relies on it: entries/history/conflicts.py). WAL lets
+    # readers go on while one writes; synchronous=NORMAL is WAL's safe speed.
+    # A save that still waits in vain gets its form back (entries/admin/busy.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("DJANGO_SQLITE_TIMEOUT", 20, low=1),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 if env_bool("DJANGO_DB_POOL", False):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
