@@ -302,6 +302,69 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Errors are seen -----------------------------------------------------------------
+# Warnings and errors, 500s with their traceback, go to stderr (the journal under
+# systemd) as one JSON line each (wiki/logs.py); DJANGO_LOG_LEVEL=INFO says more.
+# ADMINS get an email of each 500 (through Django's EMAIL_* settings):
+# DJANGO_ADMINS="Ada <ada@example.org>,ops@example.org".
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"json_lines": {"()": "wiki.logs.JSONLinesFormatter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json_lines"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
+
+
+def _admins(raw: str) -> list[tuple[str, str]]:
+    admins = []
+    for item in raw.split(","):
+        if item := item.strip():
+            name, _, address = item.rpartition("<")
+            address = address.rstrip(">").strip()
+            if "@" not in address:
+                raise ImproperlyConfigured(
+                    f"DJANGO_ADMINS: {item!r} is not 'Name <address>' or an address."
+                )
+            admins.append((name.strip() or address, address))
+    return admins
+
+
+ADMINS = _admins(os.environ.get("DJANGO_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+
+# Sentry (or a compatible service such as GlitchTip): only when SENTRY_DSN is set.
+# No personal data is sent (no cookies, users or addresses); SENTRY_TRACES_SAMPLE_RATE
+# (0 to 1, default 0) adds performance traces.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+
+    try:
+        _traces = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "") or 0)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE: give a number from 0 to 1."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=_traces,
+    )
+
 # --- Fandex ---------------------------------------------------------------------
 FANDEX_PAGE_SIZE = env_int("FANDEX_PAGE_SIZE", 24, low=1)
 # Uploaded images: the largest file and the most pixels accepted (entries/pictures/checks.py).
