@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "taggit",
     "reversion",
     "entries",
@@ -102,6 +103,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body or renders a page.
+    "wiki.middleware.AnonymousBodyLimitMiddleware",
+    "wiki.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wiki.middleware.AdminStyleAttributesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and authentication: a cached page needs none of them.
     "entries.caching.middleware.PageCacheMiddleware",
@@ -295,12 +301,54 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Security when served in production -----------------------------------------
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+# Django knows a request came over HTTPS only through the proxy's header, so
+# the redirect to HTTPS and HSTS default to on behind it and off elsewhere: plain
+# http on loopback (`make serve` with nothing set) keeps working. Secure cookies
+# are on with DEBUG off; DJANGO_SECURE_COOKIES=0 lets one log in over plain http.
+# README, "Security".
+_SERVED_OVER_HTTPS = not DEBUG and BEHIND_HTTPS_PROXY
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if _SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and fonts from this site
+# only, no inline script or style anywhere, no plugins, no framing. Pictures may
+# also come from the bucket (FANDEX_MEDIA_STORAGE=s3).
+_IMG_SRC = ["'self'", "data:"]
+if FANDEX_MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or os.environ.get("AWS_S3_ENDPOINT_URL")
+    if not _bucket:
+        _IMG_SRC.append("https:")
+    else:
+        _IMG_SRC.append(_bucket if "://" in _bucket else f"https://{_bucket}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _IMG_SRC,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of the site uses (wiki/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# Requests without a session cookie (readers, bots) may send a small body at
+# most (the login form is well under 1 KB); editors' uploads are bounded by
+# DATA_UPLOAD_MAX_MEMORY_SIZE and FANDEX_IMAGE_MAX_BYTES. Above it: 413.
+FANDEX_ANONYMOUS_BODY_MAX_BYTES = env_int("FANDEX_ANONYMOUS_BODY_MAX_BYTES", 8192, low=0)
 
 # --- Errors are seen -----------------------------------------------------------------
 # Warnings and errors, 500s with their traceback, go to stderr (the journal under
