@@ -98,4 +98,4 @@ bench: $(VENV)/.runtime-deps
 
 # .secret_key stays: removing it would log every editor out.
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .ruff_cache test-artifacts

@@ -247,3 +247,22 @@ def test_public_pages_answer_get_and_head_only(settings):
             response = getattr(reader, method)(url)
             assert response.status_code == 405, (method, url, response.status_code)
             assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+
+
+def test_the_readme_settings_table_names_every_security_variable():
+    table = (PROJECT / "README.md").read_text().split("## Settings", 1)[1].split("## Deploying")[0]
+    for name in [
+        "DJANGO_SECURE_SSL_REDIRECT",
+        "DJANGO_HSTS_SECONDS",
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
+        "DJANGO_HSTS_PRELOAD",
+        "DJANGO_SECURE_COOKIES",
+        "DJANGO_CSRF_TRUSTED_ORIGINS",
+        "DJANGO_BEHIND_HTTPS_PROXY",
+        "FANDEX_ANONYMOUS_BODY_MAX_BYTES",
+        "DJANGO_SQLITE_TIMEOUT",
+        "DJANGO_LOG_LEVEL",
+        "DJANGO_ADMINS",
+        "SENTRY_DSN",
+    ]:
+        assert f"`{name}`" in table, name
