@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from wiki import secret_key
+from wiki.logs import not_a_missing_page
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -353,16 +354,26 @@ FANDEX_ANONYMOUS_BODY_MAX_BYTES = env_int("FANDEX_ANONYMOUS_BODY_MAX_BYTES", 819
 # --- Errors are seen -----------------------------------------------------------------
 # Warnings and errors, 500s with their traceback, go to stderr (the journal under
 # systemd) as one JSON line each (wiki/logs.py); DJANGO_LOG_LEVEL=INFO says more.
-# ADMINS get an email of each 500 (through Django's EMAIL_* settings):
-# DJANGO_ADMINS="Ada <ada@example.org>,ops@example.org".
+# 404s are left to the access log. ADMINS get an email of each 500 (through
+# Django's EMAIL_* settings): DJANGO_ADMINS="Ada <ada@example.org>,ops@example.org".
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_a_missing_page": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": not_a_missing_page,
+        },
+    },
     "formatters": {"json_lines": {"()": "wiki.logs.JSONLinesFormatter"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "json_lines"},
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_lines",
+            "filters": ["not_a_missing_page"],
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

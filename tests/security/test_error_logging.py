@@ -69,14 +69,18 @@ def test_a_500_is_one_structured_line_with_its_traceback_on_stderr(broken_site):
     assert not any(text.startswith("Traceback") for text in site.stderr().splitlines())
 
 
-def test_a_warning_is_a_structured_line_too(start_site):
+def test_a_warning_is_a_structured_line_too_and_a_404_is_left_to_the_access_log(start_site):
     site = start_site(WORKERS="1")
-    assert Browser(site).open("/series/no-such-series/").status == 404
+    reader = Browser(site)
+    assert reader.open("/series/no-such-series/").status == 404
+    assert reader.open("/search/", method="DELETE").status == 405
     lines = wait_for(
-        lambda: [line for line in json_lines(site.stderr()) if line.get("status") == 404]
+        lambda: [line for line in json_lines(site.stderr()) if line.get("status") == 405]
     )
     assert lines[0]["level"] == "WARNING"
-    assert lines[0]["path"] == "/series/no-such-series/"
+    assert lines[0]["path"] == "/search/"
+    assert lines[0]["method"] == "DELETE"
+    assert "/series/no-such-series/" not in site.stderr()
 
 
 class _Collector(BaseHTTPRequestHandler):

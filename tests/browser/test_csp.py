@@ -5,11 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from entries.models import Series
-from tests.browser.conftest import browser, demo, page  # noqa: F401  (fixtures)
 from tests.factories import make_editor
 from tests.helpers import admin_url
-
-pytestmark = pytest.mark.browser
 
 VIOLATIONS = """() => {
     window.__violations = [];
@@ -20,7 +17,7 @@ VIOLATIONS = """() => {
 
 
 @pytest.fixture
-def violations(page):  # noqa: F811
+def violations(page):
     console = []
     page.on(
         "console",
@@ -39,7 +36,7 @@ def violations(page):  # noqa: F811
     return seen
 
 
-def test_readers_pages_and_the_series_form_break_no_csp_rule(page, demo, violations):  # noqa: F811
+def test_readers_pages_and_the_series_form_break_no_csp_rule(page, demo, violations):
     page.goto("/")
     page.get_by_role("link", name="Metallic Rouge", exact=True).first.click()
     page.locator("input[name=q]").first.fill("rou")
