@@ -99,7 +99,7 @@ bench: $(VENV)/.runtime-deps
 
 # .secret_key stays: removing it would log every editor out.
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .ruff_cache test-artifacts
 
 # Pages over HTTP: gunicorn with and without the page cache under wrk, then readers
 # while an editor saves (docs/benchmarks.md, "Pages over HTTP"). A throw-away SQLite

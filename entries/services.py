@@ -96,14 +96,12 @@ def recorded(*, user=None, summary: str = ""):
     write = _Write()
     token = _current.set(write)
     try:
-        with (
-            transaction.atomic(),
-            record.revision(user=user, summary=summary),
-            search_indexing.deferred(),
-        ):
-            yield
-        # The revision is written and the entries indexed; the pages follow on commit.
         with transaction.atomic():
+            with record.revision(user=user, summary=summary), search_indexing.deferred():
+                yield
+            # The revision is written and the entries indexed; the pages follow on
+            # commit. In the same transaction: on SQLite a second one would queue for
+            # the write lock again (IMMEDIATE) after the save was already committed.
             write.announce()
     finally:
         _current.reset(token)

@@ -1,6 +1,8 @@
 """Public pages. Every name here is reversed, never hard-coded."""
 
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from . import views
@@ -65,3 +67,11 @@ urlpatterns += [
     *_history_urls("staff/<slug:slug>/", Staff),
     *_history_urls("studios/<slug:slug>/", Studio),
 ]
+
+# Every public page only reads: GET and HEAD, and 405 for any other method, before
+# anything reads the body. Exempt from the CSRF check, which only ever applies to
+# the methods refused here, so that it does not answer (403) first. The function
+# views (search, suggest, wiki) carry the same decorators themselves.
+for _pattern in urlpatterns:
+    if not getattr(_pattern.callback, "csrf_exempt", False):
+        _pattern.callback = csrf_exempt(require_safe(_pattern.callback))

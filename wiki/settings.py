@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from wiki import secret_key
+from wiki.logs import not_a_missing_page
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
     "taggit",
     "reversion",
     "axes",
@@ -104,6 +106,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body or renders a page.
+    "wiki.middleware.AnonymousBodyLimitMiddleware",
+    "wiki.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wiki.middleware.AdminStyleAttributesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and authentication: a cached page needs none of them.
     "entries.caching.middleware.PageCacheMiddleware",
@@ -153,8 +160,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent saves queue instead of failing with "database is locked":
+    # IMMEDIATE transactions take the write lock when they begin, so a second
+    # writer waits (up to DJANGO_SQLITE_TIMEOUT seconds) rather than failing when
+    # its DEFERRED read lock cannot be upgraded, and then sees the first's commit
+    # (the edit-conflict check relies on it: entries/history/conflicts.py). WAL lets
+    # readers go on while one writes; synchronous=NORMAL is WAL's safe speed.
+    # A save that still waits in vain gets its form back (entries/admin/busy.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("DJANGO_SQLITE_TIMEOUT", 20, low=1),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 if env_bool("DJANGO_DB_POOL", False):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
@@ -289,12 +306,127 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 # --- Security when served in production -----------------------------------------
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+# Django knows a request came over HTTPS only through the proxy's header, so
+# the redirect to HTTPS and HSTS default to on behind it and off elsewhere: plain
+# http on loopback (`make serve` with nothing set) keeps working. Secure cookies
+# are on with DEBUG off; DJANGO_SECURE_COOKIES=0 lets one log in over plain http.
+# README, "Security".
+_SERVED_OVER_HTTPS = not DEBUG and BEHIND_HTTPS_PROXY
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if _SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and fonts from this site
+# only, no inline script or style anywhere, no plugins, no framing. Pictures may
+# also come from the bucket (FANDEX_MEDIA_STORAGE=s3).
+_IMG_SRC = ["'self'", "data:"]
+if FANDEX_MEDIA_STORAGE == "s3":
+    _bucket = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or os.environ.get("AWS_S3_ENDPOINT_URL")
+    if not _bucket:
+        _IMG_SRC.append("https:")
+    else:
+        _IMG_SRC.append(_bucket if "://" in _bucket else f"https://{_bucket}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _IMG_SRC,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page of the site uses (wiki/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# Requests without a session cookie (readers, bots) may send a small body at
+# most (the login form is well under 1 KB); editors' uploads are bounded by
+# DATA_UPLOAD_MAX_MEMORY_SIZE and FANDEX_IMAGE_MAX_BYTES. Above it: 413.
+FANDEX_ANONYMOUS_BODY_MAX_BYTES = env_int("FANDEX_ANONYMOUS_BODY_MAX_BYTES", 8192, low=0)
+
+# --- Errors are seen -----------------------------------------------------------------
+# Warnings and errors, 500s with their traceback, go to stderr (the journal under
+# systemd) as one JSON line each (wiki/logs.py); DJANGO_LOG_LEVEL=INFO says more.
+# 404s are left to the access log. ADMINS get an email of each 500 (through
+# Django's EMAIL_* settings): DJANGO_ADMINS="Ada <ada@example.org>,ops@example.org".
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING").strip().upper() or "WARNING"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_a_missing_page": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": not_a_missing_page,
+        },
+    },
+    "formatters": {"json_lines": {"()": "wiki.logs.JSONLinesFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_lines",
+            "filters": ["not_a_missing_page"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
+
+
+def _admins(raw: str) -> list[tuple[str, str]]:
+    admins = []
+    for item in raw.split(","):
+        if item := item.strip():
+            name, _, address = item.rpartition("<")
+            address = address.rstrip(">").strip()
+            if "@" not in address:
+                raise ImproperlyConfigured(
+                    f"DJANGO_ADMINS: {item!r} is not 'Name <address>' or an address."
+                )
+            admins.append((name.strip() or address, address))
+    return admins
+
+
+ADMINS = _admins(os.environ.get("DJANGO_ADMINS", ""))
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+
+# Sentry (or a compatible service such as GlitchTip): only when SENTRY_DSN is set.
+# No personal data is sent (no cookies, users or addresses); SENTRY_TRACES_SAMPLE_RATE
+# (0 to 1, default 0) adds performance traces.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+
+    try:
+        _traces = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "") or 0)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "SENTRY_TRACES_SAMPLE_RATE: give a number from 0 to 1."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=_traces,
+    )
 
 # --- Fandex ---------------------------------------------------------------------
 FANDEX_PAGE_SIZE = env_int("FANDEX_PAGE_SIZE", 24, low=1)

@@ -11,6 +11,7 @@ One module per concern, each mixed into the kinds' admins:
 - ``pictures``: the main image's fields, the gallery inline, previews, storing uploads.
 - ``history``: recording, the history list, revert and recover.
 - ``conflicts``: the change form's edit-conflict check (``history.conflicts``).
+- ``busy``: a save that cannot get the database (SQLite) gets its form back.
 - ``kinds``: ``EntryAdmin`` and the admin of each kind; streaming platforms.
 - ``tags``: tags and merging them.
 """

@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from .. import services
 from ..models import Appearance, Character, Episode, Series, Staff, StreamingPlatform, Studio
+from .busy import DatabaseBusyAdminMixin
 from .conflicts import ConflictCheckAdminMixin
 from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
 from .history import AnnouncedAdminMixin, HistoryAdminMixin
@@ -53,7 +54,7 @@ IMAGE = (
 RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
 
 
-class EntryAdmin(PictureAdminMixin, HistoryAdminMixin):
+class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     """What every kind of entry shares: names, aliases, tags, search, pictures, history."""
 
     form = EntryEditForm

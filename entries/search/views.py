@@ -13,6 +13,8 @@ only a hand-edited address meets it.
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from .. import search as site_search
 from ..models import Entry
@@ -38,6 +40,8 @@ def _page_number(value: str) -> int:
     return number
 
 
+@csrf_exempt  # GET and HEAD only (require_safe): 405, not the CSRF check's 403
+@require_safe
 def search(request):
     """``/search/?q=``: results for every kind of entry, narrowed by kind, tag and year.
 
@@ -84,6 +88,8 @@ def search(request):
     return render(request, "entries/search.html", context)
 
 
+@csrf_exempt
+@require_safe
 def suggest(request):
     """``/search/suggest/?q=``: a few entries for the search box, as JSON."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]

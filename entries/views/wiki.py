@@ -2,6 +2,8 @@
 "no such page" pages, and the wanted pages (names red links point to)."""
 
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from .. import selectors
@@ -16,6 +18,8 @@ WIKI_MAX_SUGGESTIONS = 10
 WANTED_SOURCES_SHOWN = 10
 
 
+@csrf_exempt  # GET and HEAD only (require_safe): 405, not the CSRF check's 403
+@require_safe
 def resolve_name(request, name):
     """Find a page by its title, native title or an alias, as MediaWiki's ``/wiki/`` does.
 
