@@ -30,8 +30,8 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
-    path("search/", throttled("search")(search_views.search), name="search"),
-    path("search/suggest/", throttled("suggest")(search_views.suggest), name="search-suggest"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search-suggest"),
     path(
         "about/data/",
         TemplateView.as_view(template_name="entries/about_data.html"),

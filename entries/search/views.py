@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from .. import search as site_search
 from ..models import Entry
+from ..throttles import throttled
 from ..views.pagination import page_links
 from .base import MAX_PAGE, MAX_QUERY_LENGTH
 
@@ -42,6 +43,7 @@ def _page_number(value: str) -> int:
 
 @csrf_exempt  # GET and HEAD only (require_safe): 405, not the CSRF check's 403
 @require_safe
+@throttled("search")
 def search(request):
     """``/search/?q=``: results for every kind of entry, narrowed by kind, tag and year.
 
@@ -90,6 +92,7 @@ def search(request):
 
 @csrf_exempt
 @require_safe
+@throttled("suggest")
 def suggest(request):
     """``/search/suggest/?q=``: a few entries for the search box, as JSON."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
