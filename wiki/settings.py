@@ -456,3 +456,8 @@ FANDEX_RATE_SEARCH = env_int("FANDEX_RATE_SEARCH", 60, low=0)
 FANDEX_RATE_SUGGEST = env_int("FANDEX_RATE_SUGGEST", 240, low=0)
 FANDEX_RATE_FEED = env_int("FANDEX_RATE_FEED", 30, low=0)
 FANDEX_RATE_SAVE = env_int("FANDEX_RATE_SAVE", 30, low=0)
+
+# --- Search budget (entries/search/) -----------------------------------------------------
+# How long one search query may run before the database stops it (a statement
+# timeout on PostgreSQL, a progress handler on SQLite); the page then says so.
+FANDEX_SEARCH_BUDGET_MS = env_int("FANDEX_SEARCH_BUDGET_MS", 1000, low=1)

@@ -102,7 +102,19 @@ def query_set(*, rare_word: str, common_word: str) -> list[Query]:
         Query("common word, kind=character", common_word, kind=Entry.Kind.CHARACTER.value),
         Query("common word, series of 2024", common_word, kind=Entry.Kind.SERIES.value, year=2024),
         Query("suggest", "rou", suggest=True),
+        *HOSTILE,
     ]
+
+
+# Queries that cost tens of normal ones before the search had a budget (issue 12):
+# many one-letter words, many single kana, a long word with short ones, a kind filter.
+HOSTILE = [
+    Query("hostile: 16 letters, kind=series", "a b c d e f g h i j k l m n o p", kind="series"),
+    Query("hostile: 16 kana", "ア イ ウ エ オ カ キ ク ケ コ サ シ ス セ ソ タ"),
+    Query("hostile: four vowels", "e i o u"),
+    Query("hostile: a word and letters", "metallic rouge a b c"),
+    Query("hostile: long quoted phrase", '"' + " ".join(["rouge"] * 40) + '"'),
+]
 
 
 def _run(query: Query) -> str:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
@@ -58,6 +59,9 @@ from ..wikilinks import name_key
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
+# Words shorter than MIN_INDEXED_LENGTH searched for when no word is longer: the rest
+# are left out, and the page says so (see ``parse_query``).
+MAX_SHORT_ONLY = 1
 # FTS5's trigram tokenizer needs three characters to find anything.
 MIN_INDEXED_LENGTH = 3
 DEFAULT_PER_PAGE = 20
@@ -122,6 +126,15 @@ def _trim(word: str) -> str:
     return word[start:end]
 
 
+class TooCostly(Exception):
+    """A search ran past its time budget and was stopped by the database."""
+
+
+def budget_seconds() -> float:
+    """How long one search query may run (``FANDEX_SEARCH_BUDGET_MS``)."""
+    return settings.FANDEX_SEARCH_BUDGET_MS / 1000
+
+
 @dataclass(frozen=True)
 class Term:
     """A word, or a quoted phrase of several words in that order."""
@@ -140,6 +153,8 @@ class ParsedQuery:
     text: str  # the cleaned query, as searched
     terms: tuple[Term, ...] = ()
     truncated: bool = False
+    # Short words left out of a query made of short words only (``MAX_SHORT_ONLY``).
+    dropped: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -168,7 +183,14 @@ def parse_query(raw: object) -> ParsedQuery:
             terms.append(term)
     if len(terms) > MAX_TERMS:
         terms, truncated = terms[:MAX_TERMS], True
-    return ParsedQuery(text=text, terms=tuple(terms), truncated=truncated)
+    dropped: tuple[str, ...] = ()
+    if len(terms) > MAX_SHORT_ONLY and not any(term.indexed for term in terms):
+        # Only words too short for the index: each one scans every name, so a
+        # query of many ("a b c d ...") costs tens of normal ones. Keep the longest.
+        kept = max(terms, key=lambda term: len(term.text))
+        dropped = tuple(term.text for term in terms if term is not kept)
+        terms = [kept]
+    return ParsedQuery(text=text, terms=tuple(terms), truncated=truncated, dropped=dropped)
 
 
 def like_pattern(text: str) -> str:
@@ -280,6 +302,9 @@ class SearchPage:
     # More than MAX_RESULTS entries match: ``total`` is MAX_RESULTS, ranked among
     # the first ones found rather than among all.
     total_capped: bool = False
+    # The search ran past its time budget (FANDEX_SEARCH_BUDGET_MS) and was stopped.
+    stopped: bool = False
+    dropped_words: tuple[str, ...] = ()
 
     @cached_property
     def page_obj(self) -> Page:
@@ -508,16 +533,20 @@ class SearchBackend:
             year=filters.year,
             truncated=parsed.truncated,
             ignored_filters=filters.ignored,
+            dropped_words=parsed.dropped,
         )
         if not parsed.terms:
             return empty
         offset = (page - 1) * per_page
         hits, total = [], 0
-        if offset < self.max_results:
-            limit = min(per_page, self.max_results - offset)
-            hits, total = self.ranked(parsed, filters, limit=limit, offset=offset)
-        if not hits and offset:
-            _, total = self.ranked(parsed, filters, limit=1, offset=0)
+        try:
+            if offset < self.max_results:
+                limit = min(per_page, self.max_results - offset)
+                hits, total = self.ranked(parsed, filters, limit=limit, offset=offset)
+            if not hits and offset:
+                _, total = self.ranked(parsed, filters, limit=1, offset=0)
+        except TooCostly:
+            return replace(empty, stopped=True)
         return replace(
             empty,
             results=self.results(hits, parsed),

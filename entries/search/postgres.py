@@ -19,11 +19,21 @@ User text reaches SQL only as parameters, through ``plainto_tsquery``,
 itself is assembled from the constant fragments below.
 """
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models.expressions import RawSQL
+from psycopg import errors
 
 from ..models import ANSWERS_TO_SQL
-from .base import SIMILAR_BELOW, Filters, Hit, ParsedQuery, SearchBackend, like_pattern
+from .base import (
+    SIMILAR_BELOW,
+    Filters,
+    Hit,
+    ParsedQuery,
+    SearchBackend,
+    TooCostly,
+    budget_seconds,
+    like_pattern,
+)
 
 # The GIN indexes migration 0004 creates, as ``rebuild_search_index`` rebuilds them.
 GIN_INDEXES = [
@@ -128,9 +138,19 @@ class PostgresBackend(SearchBackend):
             limit,
             offset,
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        try:
+            # A statement timeout of its own, for this query only (SET LOCAL).
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)",
+                    [f"{round(budget_seconds() * 1000)}ms"],
+                )
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        except OperationalError as error:
+            if isinstance(error.__cause__, errors.QueryCanceled):
+                raise TooCostly from error
+            raise
         hits = [
             Hit(entry_id=id_, exact=exact, similar=not exact and not matched)
             for id_, exact, matched, _ in rows

@@ -21,7 +21,10 @@ User text reaches SQL only as parameters; FTS5 queries are made of quoted
 strings (``fts_string``), so FTS5 operators in the text are just text.
 """
 
-from django.db import connection
+import time
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection
 from django.db.models.expressions import RawSQL
 
 from ..models import ANSWERS_TO_SQL
@@ -33,6 +36,8 @@ from .base import (
     Hit,
     ParsedQuery,
     SearchBackend,
+    TooCostly,
+    budget_seconds,
     like_pattern,
     name_similarity,
 )
@@ -111,6 +116,9 @@ _SIMILAR = f"""
 # As on PostgreSQL, each arm of ``matched`` comes from an index and offers at
 # most ``max_results + 1`` entries: the exact names; the entries with every term
 # as words; those with some term in a name, checked for every term.
+# SQLite calls the budget's progress handler every this many virtual-machine steps.
+PROGRESS_STEPS = 20_000
+
 _RANKED = f"""
 WITH matched(id, is_exact, is_match) AS (
     SELECT d.entry_id, 1, 0 FROM ({{exact}}) AS exact
@@ -157,6 +165,22 @@ LIMIT %s OFFSET %s
 """
 
 
+@contextmanager
+def _within_budget():
+    """Stop the query (SQLite's progress handler) once it has run ``budget_seconds()``."""
+    deadline = time.monotonic() + budget_seconds()
+    raw = connection.connection
+    raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+    try:
+        yield
+    except OperationalError as error:
+        if "interrupted" in str(error):
+            raise TooCostly from error
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
 def fts_string(text: str) -> str:
     """``text`` as an FTS5 string: every character literal, nothing an operator."""
     return '"' + text.replace('"', '""') + '"'
@@ -198,11 +222,19 @@ class SqliteBackend(SearchBackend):
         in_names, in_names_params = [], []
         some_name, some_name_params = [], []
         long_terms = [fts_string(term.text) for term in query.terms if term.indexed]
+        short_terms = [term.text for term in query.terms if not term.indexed]
+        # Candidates by name, which every term must then match: from the index when a
+        # term is long enough for it, else by scanning names for one short term (the
+        # longest) only. One scan per short term ("a b c d ..." or "gundam e") made a
+        # query cost tens of normal ones.
         if long_terms:
             some_name.append(_SOME_IN_NAMES)
             some_name_params.append(" OR ".join(long_terms))
             in_names.append(_HAS_IN_NAME)
             in_names_params.append(" AND ".join(long_terms))
+        else:
+            some_name.append(_SOME_IN_NAMES_LIKE)
+            some_name_params.append(like_pattern(max(short_terms, key=len)))
         for term in query.terms:
             if term.indexed:
                 every_term.append(f"({_HAS_WORDS} OR {_HAS_IN_NAME})")
@@ -210,8 +242,6 @@ class SqliteBackend(SearchBackend):
             else:
                 every_term.append(f"({_HAS_WORDS} OR {_HAS_IN_NAME_LIKE})")
                 every_term_params += [fts_string(term.text), like_pattern(term.text)]
-                some_name.append(_SOME_IN_NAMES_LIKE)
-                some_name_params.append(like_pattern(term.text))
                 in_names.append(_HAS_IN_NAME_LIKE)
                 in_names_params.append(like_pattern(term.text))
         similar = similar_names_query(query.similar_text)
@@ -246,8 +276,9 @@ class SqliteBackend(SearchBackend):
         ]
         with connection.cursor() as cursor:
             self._register_functions()
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            with _within_budget():
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
         hits = [
             Hit(entry_id=id_, exact=bool(exact), similar=not exact and not matched)
             for id_, exact, matched, _ in rows

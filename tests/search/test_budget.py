@@ -1,0 +1,51 @@
+"""Search has a budget: queries made to be costly are cut down or stopped, with a
+message on the page, never a 500 and never a stalled site."""
+
+import pytest
+
+from entries.search import search
+from entries.search import sqlite as sqlite_backend
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    f.make_series(title="Metallic Rouge", summary="Androids on Mars.")
+    f.make_series(title="Mobile Suit Gundam 00")
+    f.make_series(title="Eureka Seven")
+
+
+def test_many_short_words_are_searched_as_the_longest_one(client, catalogue):
+    response = client.get("/search/", {"q": "a b c d e f g h i j k l m n o p"})
+
+    assert response.status_code == 200
+    page = response.context["results_page"]
+    assert page.dropped_words == tuple("bcdefghijklmnop")
+    assert "Very short words on their own were left out: b, c, d" in response.content.decode()
+
+
+def test_short_words_beside_a_long_one_still_count(catalogue):
+    assert [r.entry.title for r in search("gundam 00").results] == ["Mobile Suit Gundam 00"]
+    assert search("gundam 00").dropped_words == ()
+
+
+def test_a_search_past_its_budget_is_stopped_with_a_message(
+    client, catalogue, settings, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's progress handler; PostgreSQL uses a statement timeout")
+    settings.FANDEX_SEARCH_BUDGET_MS = 0
+    monkeypatch.setattr(sqlite_backend, "PROGRESS_STEPS", 1)
+
+    response = client.get("/search/", {"q": "metallic rouge"})
+
+    assert response.status_code == 200
+    assert response.context["results_page"].stopped
+    assert "This search took too long and was stopped" in response.content.decode()
+    # The connection is usable again at once.
+    settings.FANDEX_SEARCH_BUDGET_MS = 1000
+    assert search("metallic rouge").total == 1
