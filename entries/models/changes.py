@@ -4,10 +4,11 @@ recent changes and the public history."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry
 
 
-class Change(models.Model):
+class Change(CleanTextMixin, models.Model):
     """One entry's part in a revision, for recent changes and the public history.
 
     django-reversion's ``Revision`` holds who, when and the edit summary, and its

@@ -10,11 +10,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Language
 from .kinds import Character, Series, Staff, Studio
 
 
-class SeriesStudio(models.Model):
+class SeriesStudio(CleanTextMixin, models.Model):
     """A studio's role on a series."""
 
     class Role(models.TextChoices):
@@ -41,7 +42,7 @@ class SeriesStudio(models.Model):
         return f"{self.studio} ({self.get_role_display()}) on {self.series}"
 
 
-class StaffCredit(models.Model):
+class StaffCredit(CleanTextMixin, models.Model):
     """A person's role on a series. A person with several roles has one row per role."""
 
     class Role(models.TextChoices):
@@ -80,7 +81,7 @@ class StaffCredit(models.Model):
         return f"{self.staff}: {self.get_role_display()} on {self.series}"
 
 
-class Appearance(models.Model):
+class Appearance(CleanTextMixin, models.Model):
     """A character's role in a series."""
 
     class Role(models.TextChoices):
@@ -106,7 +107,7 @@ class Appearance(models.Model):
         return f"{self.character} ({self.get_role_display()}) in {self.series}"
 
 
-class VoiceCredit(models.Model):
+class VoiceCredit(CleanTextMixin, models.Model):
     """Who voices a character, in one language."""
 
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="voice_credits")
@@ -126,7 +127,7 @@ class VoiceCredit(models.Model):
         return f"{self.actor} voices {self.character} ({self.get_language_display()})"
 
 
-class SeriesRelation(models.Model):
+class SeriesRelation(CleanTextMixin, models.Model):
     """A directed relation: ``source`` has ``target`` as its sequel, prequel..."""
 
     class Type(models.TextChoices):
@@ -160,7 +161,7 @@ class SeriesRelation(models.Model):
         return f"{self.target} is a {self.get_type_display().lower()} of {self.source}"
 
 
-class StudioMember(models.Model):
+class StudioMember(CleanTextMixin, models.Model):
     """A person's position at a studio: founder, president..."""
 
     class Position(models.TextChoices):
@@ -186,7 +187,7 @@ class StudioMember(models.Model):
         return f"{self.person}, {self.get_position_display().lower()} of {self.studio}"
 
 
-class StreamingPlatform(models.Model):
+class StreamingPlatform(CleanTextMixin, models.Model):
     """A service a series streams on (Crunchyroll, Netflix...)."""
 
     name = models.CharField(max_length=100)
@@ -203,7 +204,7 @@ class StreamingPlatform(models.Model):
         return self.name
 
 
-class Streaming(models.Model):
+class Streaming(CleanTextMixin, models.Model):
     """A series on a streaming platform, with its page there when known."""
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="streaming")

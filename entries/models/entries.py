@@ -8,11 +8,12 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .. import markup
 from ..slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
+from ..text import CleanTextMixin, clean_text, clean_text_fields
 from ..wikilinks import name_key
 
 
@@ -42,7 +43,7 @@ class TagQuerySet(models.QuerySet):
         return self.with_counts().order_by("-count", "name")
 
 
-class Tag(TagBase):
+class Tag(CleanTextMixin, TagBase):
     """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
 
     objects = TagQuerySet.as_manager()
@@ -61,6 +62,16 @@ class Tag(TagBase):
         max_length = self._meta.get_field("slug").max_length - 8
         slug = slugify_title(tag)[:max_length].strip("-")
         return f"{slug}-{i}" if i is not None else slug
+
+
+class CleanTagsManager(_TaggableManager):
+    """``entry.tags``: tag names given as strings (``tags.add("mecha")``, the admin's
+    comma-separated field) are cleaned (``clean_text``) before taggit looks them up,
+    so that a name with a control character finds the tag it will be saved as."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [clean_text(tag).strip() if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([tag for tag in tags if tag != ""], tag_kwargs)
 
 
 class TaggedEntry(TaggedItemBase):
@@ -127,7 +138,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
 
 
-class Entry(models.Model):
+class Entry(CleanTextMixin, models.Model):
     """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
 
     class Kind(models.TextChoices):
@@ -174,7 +185,12 @@ class Entry(models.Model):
         blank=True,
         help_text=_("Who made the main image, or where it comes from."),
     )
-    tags = TaggableManager(through=TaggedEntry, blank=True, help_text=_("Comma-separated tags."))
+    tags = TaggableManager(
+        through=TaggedEntry,
+        manager=CleanTagsManager,
+        blank=True,
+        help_text=_("Comma-separated tags."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Bumped on every save; an edit form that was opened at an older version is stale.
@@ -209,6 +225,8 @@ class Entry(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Before the slug, the name keys and the rendering are made from them.
+        clean_text_fields(self)
         if not self.slug:
             self.slug = self.make_slug()
         self.title_key = name_key(self.title)
@@ -273,7 +291,7 @@ class Entry(models.Model):
         return self.title or self.native_title
 
 
-class Alias(models.Model):
+class Alias(CleanTextMixin, models.Model):
     """Another name of an entry: English, romaji, native, former names."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
@@ -298,6 +316,7 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)  # before the name key is made from the name
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 

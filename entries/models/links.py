@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry, aliases_keyed, names_of, own_names_are
 
 
@@ -75,7 +76,7 @@ class WikiLinkQuerySet(models.QuerySet):
         )
 
 
-class WikiLink(models.Model):
+class WikiLink(CleanTextMixin, models.Model):
     """A ``[[link]]`` in an entry's body, recorded when the entry is saved.
 
     The target is a name, not a foreign key: whether a page by that name exists

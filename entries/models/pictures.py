@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry
 
 
@@ -15,7 +16,7 @@ class PictureQuerySet(models.QuerySet):
         return self.exclude(pk__in=in_use).exclude(pk__in=GalleryImage.objects.values("picture_id"))
 
 
-class Picture(models.Model):
+class Picture(CleanTextMixin, models.Model):
     """An uploaded image after ``entries.pictures`` checked it and re-encoded it, with
     its renditions. Made once at upload and never changed or overwritten: replacing
     an entry's image makes a new Picture with renditions of its own.
@@ -92,7 +93,7 @@ class Picture(models.Model):
         return f"image/{self.format}"
 
 
-class GalleryImage(models.Model):
+class GalleryImage(CleanTextMixin, models.Model):
     """One picture in an entry's gallery, with its caption and credit."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="gallery")
