@@ -11,10 +11,12 @@ class EntriesConfig(AppConfig):
         from .caching import receivers as cache_receivers
         from .editors import on_post_migrate
         from .history import record, register_models
+        from .models.naturalkeys import set_dependencies
         from .search import indexing as search_indexing
         from .text import clean_revision_comment
 
         register_models()
+        set_dependencies()
         record.keep_version_counting()
         search_indexing.connect_signals()
         cache_receivers.connect()

@@ -15,6 +15,7 @@ from .. import markup
 from ..slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
 from ..text import CleanTextMixin, clean_text, clean_text_fields
 from ..wikilinks import name_key
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
 class Language(models.TextChoices):
@@ -33,7 +34,7 @@ class Language(models.TextChoices):
     OTHER = "und", _("Other")
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(NaturalKeyQuerySet):
     def with_counts(self, *, kind: str = ""):
         """Tags used by at least one entry (of ``kind``, if given), each with ``count``."""
         uses = Q(tagged_entries__content_object__kind=kind) if kind else Q()
@@ -43,10 +44,12 @@ class TagQuerySet(models.QuerySet):
         return self.with_counts().order_by("-count", "name")
 
 
-class Tag(CleanTextMixin, TagBase):
+class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
     """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
 
     objects = TagQuerySet.as_manager()
+
+    natural_key_fields = ("name",)
 
     class Meta:
         ordering = ["name"]
@@ -74,7 +77,7 @@ class CleanTagsManager(_TaggableManager):
         return super()._to_tag_model_instances([tag for tag in tags if tag != ""], tag_kwargs)
 
 
-class TaggedEntry(TaggedItemBase):
+class TaggedEntry(NaturalKeyMixin, TaggedItemBase):
     """One tag on one entry. A real foreign key to ``Entry`` (not taggit's generic
     relation) so that tags filter and prefetch across every kind at once."""
 
@@ -82,6 +85,10 @@ class TaggedEntry(TaggedItemBase):
         "Entry", on_delete=models.CASCADE, related_name="tagged_items"
     )
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_entries")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("content_object", "tag")
 
     class Meta:
         verbose_name = _("tagged entry")
@@ -91,7 +98,7 @@ class TaggedEntry(TaggedItemBase):
         ]
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(NaturalKeyQuerySet):
     def with_urls(self):
         """Rows whose ``get_absolute_url`` needs no further query (episodes need their series)."""
         return self.select_related("as_episode__series")
@@ -138,7 +145,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
 
 
-class Entry(CleanTextMixin, models.Model):
+class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
     """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
 
     class Kind(models.TextChoices):
@@ -197,6 +204,8 @@ class Entry(CleanTextMixin, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EntryQuerySet.as_manager()
+
+    natural_key_fields = ("kind", "slug")  # unique_slug_per_kind
 
     # Set by each subclass; the value stored in ``kind``.
     KIND: str = ""
@@ -291,7 +300,7 @@ class Entry(CleanTextMixin, models.Model):
         return self.title or self.native_title
 
 
-class Alias(CleanTextMixin, models.Model):
+class Alias(NaturalKeyMixin, CleanTextMixin, models.Model):
     """Another name of an entry: English, romaji, native, former names."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
@@ -299,6 +308,10 @@ class Alias(CleanTextMixin, models.Model):
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     is_former = models.BooleanField(_("former name"), default=False)
     name_key = models.CharField(max_length=255, editable=False, default="")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("entry", "name")  # unique_alias_per_entry
 
     class Meta:
         ordering = ["name"]
