@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from wiki import secret_key
+from wiki.email import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -283,6 +284,13 @@ STORAGES = {
 
 # --- Tags ---------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- Email (password reset) ---------------------------------------------------
+# Printed to the console unless DJANGO_EMAIL_URL or EMAIL_HOST names an SMTP server:
+# see wiki/email.py and the README.
+globals().update(email_settings(os.environ))
+# Where "Log in" leads after a reset: the admin's login, the site's only one.
+LOGIN_URL = "admin:login"
 
 # --- Security when served in production -----------------------------------------
 if not DEBUG:
