@@ -38,6 +38,7 @@ import io
 import json
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -278,6 +279,20 @@ def _empty(using: str) -> None:
     tables.add(apps.get_model("entries", "SearchDocument")._meta.db_table)
     # The migration-made groups go too: the backup brings its own.
     statements = connection.ops.sql_flush(no_style(), sorted(tables), allow_cascade=False)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, immediate_constraints(connection):
         for statement in statements:
             cursor.execute(statement)
+
+
+@contextmanager
+def immediate_constraints(connection):
+    """On PostgreSQL, foreign keys checked now inside the block: TRUNCATE refuses a
+    table with checks still deferred from earlier in the transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        yield
+        # Deferred again, for loaddata's rows that point forward.
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 from reversion.models import Revision, Version
 
 from entries import backups
@@ -130,9 +131,15 @@ def state(client) -> dict:
     return {"rows": rows, "files": files, "html": html}
 
 
+def flush():
+    """``manage.py flush``, inside the test's transaction on PostgreSQL too."""
+    with backups.immediate_constraints(connection):
+        call_command("flush", interactive=False, verbosity=0)
+
+
 def empty_everything(settings, tmp_path):
     """A new, migrated database and an empty media folder: what a restore starts from."""
-    call_command("flush", interactive=False, verbosity=0)
+    flush()
     settings.MEDIA_ROOT = tmp_path / "new-media"
     assert backups.is_empty()
     assert Group.objects.filter(name="Editors").exists()  # made by a migration
@@ -230,7 +237,7 @@ def test_natural_keys_round_trip_through_dumpdata_and_loaddata(site, settings, t
         }
 
     before = content()
-    call_command("flush", interactive=False, verbosity=0)
+    flush()
     call_command("loaddata", str(dump), verbosity=0)
     assert content() == before
 
