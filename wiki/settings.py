@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from wiki import secret_key
+from wiki.email import email_settings
 from wiki.logs import not_a_missing_page
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -304,6 +305,13 @@ STORAGES = {
 
 # --- Tags ---------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
+
+# --- Email (password reset) ---------------------------------------------------
+# Printed to the console unless DJANGO_EMAIL_URL or EMAIL_HOST names an SMTP server:
+# see wiki/email.py and the README.
+globals().update(email_settings(os.environ))
+# Where "Log in" leads after a reset: the admin's login, the site's only one.
+LOGIN_URL = "admin:login"
 
 # --- Security when served in production -----------------------------------------
 # Django knows a request came over HTTPS only through the proxy's header, so

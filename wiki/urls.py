@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
 from django.templatetags.static import static
@@ -27,8 +28,35 @@ class FaviconView(RedirectView):
         return static("favicon.svg")
 
 
+# A forgotten password, reset by email: Django's views with the admin's templates.
+# The admin's login page links to "admin_password_reset" once it exists.
+ADMIN_LOOK = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+password_reset_urls = [
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(extra_context=ADMIN_LOOK),
+        name="admin_password_reset",
+    ),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(extra_context=ADMIN_LOOK),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(extra_context=ADMIN_LOOK),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(extra_context=ADMIN_LOOK),
+        name="password_reset_complete",
+    ),
+]
+
 urlpatterns = [
     path("favicon.ico", csrf_exempt(require_safe(FaviconView.as_view())), name="favicon"),
+    path("admin/", include(password_reset_urls)),
     path("admin/", admin.site.urls),
     path("", include("entries.urls")),
 ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Entry
+from ..text import clean_text
 
 
 class EntryAdminForm(forms.ModelForm):
@@ -57,6 +58,9 @@ class EditSummaryMixin(forms.Form):
         help_text=_("Briefly, what you changed and why. Shown in the page's history."),
         widget=forms.TextInput(attrs={"class": "vTextField", "size": 80}),
     )
+
+    def clean_edit_summary(self):
+        return clean_text(self.cleaned_data["edit_summary"]).strip()
 
     @property
     def changed_data(self):

@@ -9,6 +9,10 @@ One module held all of it until it grew past what one reader holds in mind; the
 submodules split it by concern, and every name is still imported from here
 (``from entries.models import Series``):
 
+- ``naturalkeys``: how every model is named by what identifies it, not its id
+  (``NaturalKeyMixin``, ``NaturalKeyQuerySet``), for dumps and backups. GalleryImage
+  and SearchDocument have none: nothing identifies a gallery row but its id (a
+  gallery may show a picture twice), and a search document's id is its entry's.
 - ``entries``: ``Entry`` and its queryset, ``Alias``, ``Tag``/``TaggedEntry``,
   ``Language``, and the names an entry answers to (``answers_to``, ``names_of``,
   ``ANSWERS_TO_SQL``): the one definition links, /wiki/ look-ups and search use.

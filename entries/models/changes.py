@@ -4,10 +4,12 @@ recent changes and the public history."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
-class Change(models.Model):
+class Change(NaturalKeyMixin, CleanTextMixin, models.Model):
     """One entry's part in a revision, for recent changes and the public history.
 
     django-reversion's ``Revision`` holds who, when and the edit summary, and its
@@ -35,6 +37,10 @@ class Change(models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     # The entry's version after this change (0 for a deletion).
     version = models.PositiveIntegerField(default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("revision", "entry_pk")  # unique_change_per_revision
 
     class Meta:
         ordering = ["-revision__date_created", "-pk"]

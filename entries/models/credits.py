@@ -10,11 +10,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Language
 from .kinds import Character, Series, Staff, Studio
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
-class SeriesStudio(models.Model):
+class SeriesStudio(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A studio's role on a series."""
 
     class Role(models.TextChoices):
@@ -27,6 +29,10 @@ class SeriesStudio(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="studio_roles")
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="series_roles")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANIMATION)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("series", "studio", "role")
 
     class Meta:
         ordering = ["role", "studio__title"]
@@ -41,7 +47,7 @@ class SeriesStudio(models.Model):
         return f"{self.studio} ({self.get_role_display()}) on {self.series}"
 
 
-class StaffCredit(models.Model):
+class StaffCredit(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A person's role on a series. A person with several roles has one row per role."""
 
     class Role(models.TextChoices):
@@ -67,6 +73,10 @@ class StaffCredit(models.Model):
         max_length=255, blank=True, help_text=_("For example the episodes, or the exact title.")
     )
 
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("series", "staff", "role")
+
     class Meta:
         ordering = ["role", "staff__title"]
         verbose_name = "staff credit"
@@ -80,7 +90,7 @@ class StaffCredit(models.Model):
         return f"{self.staff}: {self.get_role_display()} on {self.series}"
 
 
-class Appearance(models.Model):
+class Appearance(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A character's role in a series."""
 
     class Role(models.TextChoices):
@@ -91,6 +101,10 @@ class Appearance(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="appearances")
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="appearances")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MAIN)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("series", "character")
 
     class Meta:
         # "main" < "supporting" < "background" is not alphabetical; order by title
@@ -106,12 +120,16 @@ class Appearance(models.Model):
         return f"{self.character} ({self.get_role_display()}) in {self.series}"
 
 
-class VoiceCredit(models.Model):
+class VoiceCredit(NaturalKeyMixin, CleanTextMixin, models.Model):
     """Who voices a character, in one language."""
 
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="voice_credits")
     actor = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="voice_roles")
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.JAPANESE)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("character", "actor", "language")
 
     class Meta:
         ordering = ["language", "actor__title"]
@@ -126,7 +144,7 @@ class VoiceCredit(models.Model):
         return f"{self.actor} voices {self.character} ({self.get_language_display()})"
 
 
-class SeriesRelation(models.Model):
+class SeriesRelation(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A directed relation: ``source`` has ``target`` as its sequel, prequel..."""
 
     class Type(models.TextChoices):
@@ -142,6 +160,10 @@ class SeriesRelation(models.Model):
     source = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_from")
     target = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_to")
     type = models.CharField(max_length=16, choices=Type.choices)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("source", "target", "type")
 
     class Meta:
         ordering = ["type", "target__title"]
@@ -160,7 +182,7 @@ class SeriesRelation(models.Model):
         return f"{self.target} is a {self.get_type_display().lower()} of {self.source}"
 
 
-class StudioMember(models.Model):
+class StudioMember(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A person's position at a studio: founder, president..."""
 
     class Position(models.TextChoices):
@@ -172,6 +194,10 @@ class StudioMember(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="memberships")
     position = models.CharField(max_length=16, choices=Position.choices)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("studio", "person", "position")
 
     class Meta:
         ordering = ["position", "person__title"]
@@ -186,12 +212,16 @@ class StudioMember(models.Model):
         return f"{self.person}, {self.get_position_display().lower()} of {self.studio}"
 
 
-class StreamingPlatform(models.Model):
+class StreamingPlatform(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A service a series streams on (Crunchyroll, Netflix...)."""
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
     website = models.URLField(blank=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -203,7 +233,7 @@ class StreamingPlatform(models.Model):
         return self.name
 
 
-class Streaming(models.Model):
+class Streaming(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A series on a streaming platform, with its page there when known."""
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="streaming")
@@ -211,6 +241,10 @@ class Streaming(models.Model):
         StreamingPlatform, on_delete=models.CASCADE, related_name="listings"
     )
     url = models.URLField(blank=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("series", "platform")
 
     class Meta:
         ordering = ["platform__name"]

@@ -8,12 +8,14 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .. import markup
 from ..slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
+from ..text import CleanTextMixin, clean_text, clean_text_fields
 from ..wikilinks import name_key
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
 class Language(models.TextChoices):
@@ -32,7 +34,7 @@ class Language(models.TextChoices):
     OTHER = "und", _("Other")
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(NaturalKeyQuerySet):
     def with_counts(self, *, kind: str = ""):
         """Tags used by at least one entry (of ``kind``, if given), each with ``count``."""
         uses = Q(tagged_entries__content_object__kind=kind) if kind else Q()
@@ -42,10 +44,12 @@ class TagQuerySet(models.QuerySet):
         return self.with_counts().order_by("-count", "name")
 
 
-class Tag(TagBase):
+class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
     """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
 
     objects = TagQuerySet.as_manager()
+
+    natural_key_fields = ("name",)
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +67,17 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
 
-class TaggedEntry(TaggedItemBase):
+class CleanTagsManager(_TaggableManager):
+    """``entry.tags``: tag names given as strings (``tags.add("mecha")``, the admin's
+    comma-separated field) are cleaned (``clean_text``) before taggit looks them up,
+    so that a name with a control character finds the tag it will be saved as."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [clean_text(tag).strip() if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([tag for tag in tags if tag != ""], tag_kwargs)
+
+
+class TaggedEntry(NaturalKeyMixin, TaggedItemBase):
     """One tag on one entry. A real foreign key to ``Entry`` (not taggit's generic
     relation) so that tags filter and prefetch across every kind at once."""
 
@@ -71,6 +85,10 @@ class TaggedEntry(TaggedItemBase):
         "Entry", on_delete=models.CASCADE, related_name="tagged_items"
     )
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_entries")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("content_object", "tag")
 
     class Meta:
         verbose_name = _("tagged entry")
@@ -80,7 +98,7 @@ class TaggedEntry(TaggedItemBase):
         ]
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(NaturalKeyQuerySet):
     def with_urls(self):
         """Rows whose ``get_absolute_url`` needs no further query (episodes need their series)."""
         return self.select_related("as_episode__series")
@@ -127,7 +145,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
 
 
-class Entry(models.Model):
+class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
     """One wiki page. Use the subclass (``entry.specific``) for kind-specific facts."""
 
     class Kind(models.TextChoices):
@@ -174,7 +192,12 @@ class Entry(models.Model):
         blank=True,
         help_text=_("Who made the main image, or where it comes from."),
     )
-    tags = TaggableManager(through=TaggedEntry, blank=True, help_text=_("Comma-separated tags."))
+    tags = TaggableManager(
+        through=TaggedEntry,
+        manager=CleanTagsManager,
+        blank=True,
+        help_text=_("Comma-separated tags."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # Bumped on every save; an edit form that was opened at an older version is stale.
@@ -187,6 +210,8 @@ class Entry(models.Model):
     )
 
     objects = EntryQuerySet.as_manager()
+
+    natural_key_fields = ("kind", "slug")  # unique_slug_per_kind
 
     # Set by each subclass; the value stored in ``kind``.
     KIND: str = ""
@@ -216,6 +241,8 @@ class Entry(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Before the slug, the name keys and the rendering are made from them.
+        clean_text_fields(self)
         if not self.slug:
             self.slug = self.make_slug()
         self.title_key = name_key(self.title)
@@ -280,7 +307,7 @@ class Entry(models.Model):
         return self.title or self.native_title
 
 
-class Alias(models.Model):
+class Alias(NaturalKeyMixin, CleanTextMixin, models.Model):
     """Another name of an entry: English, romaji, native, former names."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="aliases")
@@ -288,6 +315,10 @@ class Alias(models.Model):
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     is_former = models.BooleanField(_("former name"), default=False)
     name_key = models.CharField(max_length=255, editable=False, default="")
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("entry", "name")  # unique_alias_per_entry
 
     class Meta:
         ordering = ["name"]
@@ -305,6 +336,7 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)  # before the name key is made from the name
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 

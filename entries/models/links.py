@@ -6,7 +6,9 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry, aliases_keyed, names_of, own_names_are
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
 def _link_resolves() -> Q:
@@ -24,7 +26,7 @@ def _link_resolves() -> Q:
     return Q(Exists(by_title)) | Q(Exists(by_alias))
 
 
-class WikiLinkQuerySet(models.QuerySet):
+class WikiLinkQuerySet(NaturalKeyQuerySet):
     def with_resolution(self):
         """Each link with ``resolves``: whether a page answers to it now (blue or red)."""
         return self.annotate(
@@ -75,7 +77,7 @@ class WikiLinkQuerySet(models.QuerySet):
         )
 
 
-class WikiLink(models.Model):
+class WikiLink(NaturalKeyMixin, CleanTextMixin, models.Model):
     """A ``[[link]]`` in an entry's body, recorded when the entry is saved.
 
     The target is a name, not a foreign key: whether a page by that name exists
@@ -91,6 +93,8 @@ class WikiLink(models.Model):
     target_key = models.CharField(max_length=255)
 
     objects = WikiLinkQuerySet.as_manager()
+
+    natural_key_fields = ("source", "target_kind", "target_key")  # unique_wikilink_per_source
 
     class Meta:
         ordering = ["target_key"]

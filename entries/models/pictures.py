@@ -5,17 +5,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Entry
+from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
-class PictureQuerySet(models.QuerySet):
+class PictureQuerySet(NaturalKeyQuerySet):
     def unreferenced(self):
         """Pictures no entry and no gallery uses now (revisions may still name them)."""
         in_use = Entry.objects.filter(image__isnull=False).values("image_id")
         return self.exclude(pk__in=in_use).exclude(pk__in=GalleryImage.objects.values("picture_id"))
 
 
-class Picture(models.Model):
+class Picture(NaturalKeyMixin, CleanTextMixin, models.Model):
     """An uploaded image after ``entries.pictures`` checked it and re-encoded it, with
     its renditions. Made once at upload and never changed or overwritten: replacing
     an entry's image makes a new Picture with renditions of its own.
@@ -46,6 +48,9 @@ class Picture(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PictureQuerySet.as_manager()
+
+    # Storage names are never reused (entries.pictures.storage).
+    natural_key_fields = ("file",)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -92,7 +97,7 @@ class Picture(models.Model):
         return f"image/{self.format}"
 
 
-class GalleryImage(models.Model):
+class GalleryImage(CleanTextMixin, models.Model):
     """One picture in an entry's gallery, with its caption and credit."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="gallery")

@@ -3,10 +3,11 @@ builds and queries it)."""
 
 from django.db import models
 
+from ..text import CleanTextMixin
 from .entries import Entry
 
 
-class SearchDocument(models.Model):
+class SearchDocument(CleanTextMixin, models.Model):
     """What search reads for one entry, rebuilt by ``entries.search.indexing`` on
     every change to the entry, its aliases or its tags.
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from .. import search as site_search
 from ..models import Entry
+from ..text import clean_query
 from ..throttles import throttled
 from ..views.pagination import page_links
 from .base import MAX_PAGE, MAX_QUERY_LENGTH
@@ -50,7 +51,7 @@ def search(request):
     A query that is exactly the name of one entry goes straight to its page,
     unless the address asks for every result (``&all=1``).
     """
-    params = request.GET
+    params = clean_query(request.GET)
     query = params.get("q", "")
     filters = {
         "kind": params.get("kind", ""),
@@ -95,7 +96,7 @@ def search(request):
 @throttled("suggest")
 def suggest(request):
     """``/search/suggest/?q=``: a few entries for the search box, as JSON."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(request.GET).get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = (
         site_search.suggest(query, limit=SUGGESTIONS) if len(query) >= SUGGEST_MIN_LENGTH else []
     )

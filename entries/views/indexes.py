@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from .. import selectors
 from ..forms import SeriesFilterForm
 from ..models import Character, Series, Staff, Studio
+from ..text import clean_query
 from .mixins import SectionMixin
 from .pagination import LateRowPaginator, PaginatedMixin
 
@@ -37,7 +38,7 @@ class SeriesListView(EntryListView):
 
     def get(self, request, *args, **kwargs):
         # Invalid fields are shown as errors and left out; the valid ones still filter.
-        self.filter_form = SeriesFilterForm(request.GET)
+        self.filter_form = SeriesFilterForm(clean_query(request.GET))
         self.filter_form.is_valid()
         return super().get(request, *args, **kwargs)
 

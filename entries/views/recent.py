@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from ..models import Change, Entry
+from ..text import clean_query, clean_text
 from .pagination import LateRowPaginator, PaginatedMixin, late_rows
 
 RECENT_PAGE_SIZE = 50
@@ -107,7 +108,7 @@ class RecentChangesView(PaginatedMixin, ListView):
     paginator_class = LateRowPaginator
 
     def get(self, request, *args, **kwargs):
-        self.filter_form = RecentChangesFilterForm(request.GET)
+        self.filter_form = RecentChangesFilterForm(clean_query(request.GET))
         self.filters = self.filter_form.filters()
         return super().get(request, *args, **kwargs)
 
@@ -136,17 +137,33 @@ class RecentChangesView(PaginatedMixin, ListView):
         return context
 
 
+class CleanAtom1Feed(Atom1Feed):
+    """Atom that XML can always carry: every text of every item goes through
+    ``clean_text`` on its way out. New rows are clean already (``entries.text``);
+    rows stored before that may hold a control character, which XML 1.0 refuses."""
+
+    def add_item(self, **kwargs):
+        def clean(value):
+            if isinstance(value, str):
+                return clean_text(value, multiline=True)
+            if isinstance(value, (list, tuple)):
+                return [clean(item) for item in value]
+            return value
+
+        super().add_item(**{name: clean(value) for name, value in kwargs.items()})
+
+
 class RecentChangesFeed(Feed):
     """``/recent/feed/``: the latest changes as Atom, with the same filters as the page."""
 
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
     title = _("Fandex: recent changes")
     subtitle = _("Every change to every page of the anime fan encyclopedia, newest first.")
     author_name = _("Fandex editors")
     item_guid_is_permalink = False
 
     def get_object(self, request, *args, **kwargs):
-        form = RecentChangesFilterForm(request.GET)
+        form = RecentChangesFilterForm(clean_query(request.GET))
         return {
             "filters": form.filters(),
             "recent_url": request.build_absolute_uri(reverse("entries:recent-changes")),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from entries.models import MAX_YEAR, MIN_YEAR, Alias, Language, Series, StreamingPlatform
+from entries.text import clean_text
 from entries.wikilinks import name_key
 
 from ..progress import Progress
@@ -92,11 +93,11 @@ class _Record:
 
 
 def _text(value: Any) -> str:
-    """A stripped string from JSON, or ""; NULs dropped, broken surrogates replaced."""
+    """A stripped, clean string from JSON (``clean_text``: the bulk writes bypass the
+    models' ``save``), or ""."""
     if not isinstance(value, str):
         return ""
-    value = value.replace("\x00", "").strip()
-    return value.encode("utf-8", "replace").decode("utf-8")
+    return clean_text(value).strip()
 
 
 def _texts(value: Any) -> list[str]:
