@@ -88,3 +88,10 @@ def test_wiki_names_have_one_canonical_spelling(client):
     assert canonical(client, "/wiki/episode:Echo%20Chamber") == (
         f"http://{HOST}/wiki/episode:Echo_Chamber"
     )
+
+
+def test_a_page_not_found_has_no_canonical_and_does_not_echo_the_address(client):
+    response = client.get("/series/nothing-called-this/", headers={"host": HOST})
+    assert response.status_code == 404
+    assert head_of(response).canonical == []
+    assert "nothing-called-this" not in response.content.decode()
