@@ -1,5 +1,6 @@
 """Public pages. Every name here is reversed, never hard-coded."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -8,7 +9,9 @@ from django.views.generic import TemplateView
 from . import views
 from .models import Character, Episode, Series, Staff, Studio
 from .search import views as search_views
+from .sitemaps import SITEMAPS
 from .throttles import throttled
+from .views import seo as seo_views
 
 app_name = "entries"
 
@@ -40,6 +43,21 @@ urlpatterns = [
     path("recent/", views.RecentChangesView.as_view(), name="recent-changes"),
     path("recent/feed/", throttled("feed")(views.RecentChangesFeed()), name="recent-feed"),
     path("wanted/", views.WantedPagesView.as_view(), name="wanted-pages"),
+    path("random/", seo_views.random_entry, name="random"),
+    path("random/<slug:kind>/", seo_views.random_entry, name="random-kind"),
+    path("robots.txt", seo_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "entries:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ page's name. Submodules import downwards only, in this order:
 - ``wiki``: the ``/wiki/<name>`` resolver, its "no such page" page, wanted pages.
 - ``history``: an entry's public history and the diff of one revision.
 - ``recent``: recent changes across every entry, and their Atom feed.
+- ``seo``: ``/robots.txt`` and ``/random/`` (the sitemaps are ``entries.sitemaps``).
 
 The search page's views live with the search (``entries.search.views``).
 """

@@ -46,6 +46,7 @@ def resolve_name(request, name):
             "entries/wiki_disambiguation.html",
             {
                 "name": target.name,
+                "canonical_path": target.url,
                 "groups": selectors.group_by_kind(matches[:WIKI_MAX_MATCHES]),
                 "truncated": len(matches) > WIKI_MAX_MATCHES,
             },
@@ -56,6 +57,7 @@ def resolve_name(request, name):
         "entries/wiki_missing.html",
         {
             "name": target.name,
+            "canonical_path": target.url,
             "kind": target.kind,
             "suggestions": suggestions[:WIKI_MAX_SUGGESTIONS],
             "create_links": create_links(request.user, name=target.name, kind=target.kind),

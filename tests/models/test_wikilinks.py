@@ -165,8 +165,9 @@ def test_html_in_a_link_is_neither_a_link_nor_markup(client):
     response = page(client, series)
     elements = parse_html(response.content.decode()).elements
     assert not [tag for tag, _ in elements if tag in {"b", "i"}]
-    scripts = [attrs.get("src") for tag, attrs in elements if tag == "script"]
-    assert scripts == [static("js/search.js")]  # the site's own, none from the body
+    scripts = [(attrs.get("src"), attrs.get("type")) for tag, attrs in elements if tag == "script"]
+    # The site's own and the page's schema.org data, none from the body.
+    assert scripts == [(static("js/search.js"), None), (None, "application/ld+json")]
     assert "[[<b>x</b>]]" in text_of(response)
     assert link(response, "<i>label</i>")["href"] == "/wiki/y"
 
