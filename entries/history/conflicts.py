@@ -114,7 +114,8 @@ _UNRESOLVED = gettext_lazy(
     "<<<<<<< and >>>>>>> markers, and remove the markers themselves."
 )
 _MARKED = gettext_lazy(
-    "Where you both changed the same lines, the text below now holds both versions "
+    "Before saving again: where you both changed the same lines, the text below "
+    "holds both versions "
     "between <<<<<<< your version and >>>>>>> the saved version markers (the "
     "lines only one of you changed are merged already): keep what should stay, "
     "remove the markers, and save."

@@ -9,10 +9,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from ..models import KIND_MODELS, Entry
 
 
+# GET and HEAD only, as every public page (entries/urls.py says why csrf_exempt).
+@csrf_exempt
+@require_safe
 def robots_txt(request):
     """Crawlers keep out of the admin, the search (endless combinations of the
     pages they find through the sitemap) and the history with its diffs."""
@@ -28,6 +33,8 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@csrf_exempt
+@require_safe
 @never_cache
 def random_entry(request, kind: str = ""):
     """A 302 to a random entry (of ``kind``, if given), in three index look-ups

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tests import factories
@@ -46,7 +47,10 @@ def test_an_editor_resets_a_forgotten_password_by_email(client):
     assert f'href="{reverse("admin:login")}"' in done.content.decode()
 
     client.logout()
-    assert not client.login(username="hana", password="correct-horse-battery")
+    # (django-axes checks every login against its lockouts: it needs the request.)
+    assert not client.login(
+        request=HttpRequest(), username="hana", password="correct-horse-battery"
+    )
     response = client.post(
         reverse("admin:login"),
         {"username": "hana", "password": new_password, "next": reverse("admin:index")},

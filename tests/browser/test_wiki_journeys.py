@@ -1,5 +1,7 @@
 """Two editors edit one page at once; the history keeps both and a revert undoes one."""
 
+import re
+
 from playwright.sync_api import expect
 
 from entries.models import Character
@@ -47,10 +49,12 @@ def test_conflicting_edits_are_caught_and_a_revert_restores_the_old_text(
         kenji.locator("textarea[name=summary]").fill("Rouge Redstar, rewritten by Kenji.")
         kenji.get_by_role("button", name="Save", exact=True).click()
         expect(kenji.get_by_text("Someone else saved this page").first).to_be_visible()
-        # Kenji's own words are still in the form, and Hana's edit was kept.
-        expect(kenji.locator("textarea[name=summary]")).to_have_value(
-            "Rouge Redstar, rewritten by Kenji."
-        )
+        # Kenji's own words are still in the form, beside Hana's between conflict
+        # markers (a three-way merge: both changed the same line), and Hana's edit
+        # was kept.
+        summary = kenji.locator("textarea[name=summary]")
+        expect(summary).to_have_value(re.compile(r"rewritten by Kenji\.(.|\n)*rewritten by Hana\."))
+        expect(summary).to_have_value(re.compile("^<<<<<<< your version"))
         kenji.screenshot(path=str(ARTIFACTS / f"{request.node.name}-conflict.png"), full_page=True)
         rouge.refresh_from_db()
         assert rouge.summary == "Rouge Redstar, rewritten by Hana."
