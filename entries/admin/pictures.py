@@ -88,7 +88,7 @@ class MainImageFormMixin(forms.Form):
         return cleaned_data
 
     def tracked_value(self, name: str):
-        """What the editor did to ``Entry.image`` (see ``entries.conflicts``)."""
+        """What the editor did to ``Entry.image`` (see ``entries.history.conflicts``)."""
         if self.has_error("image_upload") or self.has_error("image_remove"):
             return INVALID
         if self.prepared_image is not None:

@@ -95,6 +95,7 @@ from . import merge
 BASE_VERSION = "base_version"
 BASE_SNAPSHOT = "base_snapshot"
 STATE_FIELDS = (BASE_VERSION, BASE_SNAPSHOT)
+# Kept from before the move into entries.history: forms open during a deploy stay valid.
 SIGNING_SALT = "entries.conflicts.snapshot"
 # django-reversion's revert and recover views restore an old version on purpose.
 UNCHECKED_URL_SUFFIXES = ("_revision", "_recover")
