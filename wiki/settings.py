@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from wiki import secret_key
 from wiki.email import email_settings
 from wiki.logs import not_a_missing_page
+from wiki.release import code_release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,7 +207,8 @@ if os.environ.get("REDIS_URL"):
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"{CACHE_PREFIX}-pages",
+            # Pages rendered by other code (before a deploy) are never served.
+            "KEY_PREFIX": f"{CACHE_PREFIX}-pages-{code_release()}",
         },
     }
 else:
@@ -215,6 +217,7 @@ else:
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("FANDEX_CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+            "KEY_PREFIX": f"pages-{code_release()}",
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }

@@ -13,6 +13,7 @@ from entries.caching.middleware import STATUS_HEADER
 from entries.models import Series
 from tests import factories
 from tests.helpers import open_form
+from wiki.release import code_release
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,8 @@ def test_worker_processes_without_redis_share_the_generation(settings, tmp_path)
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path),
+            # As wiki/settings.py names them: both processes run the same code.
+            "KEY_PREFIX": f"pages-{code_release()}",
         },
     }
     before = generation.current()
@@ -186,3 +189,23 @@ def test_worker_processes_without_redis_share_the_generation(settings, tmp_path)
     )
 
     assert generation.current() == int(other.stdout.split()[-1]) > before
+
+
+def test_pages_rendered_by_other_code_are_not_served_after_a_deploy(client, series, settings):
+    """The page cache's keys carry the code's release (wiki/release.py): a deploy with
+    new templates does not serve the pages the old ones rendered."""
+    pages = {**settings.CACHES["pages"], "LOCATION": "deploy-test"}
+    settings.CACHES = {**settings.CACHES, "pages": {**pages, "KEY_PREFIX": "pages-old"}}
+    client.get(series.get_absolute_url())
+    assert client.get(series.get_absolute_url())[STATUS_HEADER] == "hit"
+
+    settings.CACHES = {**settings.CACHES, "pages": {**pages, "KEY_PREFIX": "pages-new"}}
+
+    assert client.get(series.get_absolute_url())[STATUS_HEADER] == "miss"
+
+
+def test_the_release_is_a_hash_of_the_code_unless_the_deployment_names_it(monkeypatch):
+    monkeypatch.delenv("FANDEX_RELEASE", raising=False)
+    assert code_release() == code_release() != ""
+    monkeypatch.setenv("FANDEX_RELEASE", "v2026.12.1")
+    assert code_release() == "v2026.12.1"
