@@ -19,7 +19,7 @@ User text reaches SQL only as parameters, through ``plainto_tsquery``,
 itself is assembled from the constant fragments below.
 """
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.db.models.expressions import RawSQL
 from psycopg import errors
 
@@ -138,14 +138,14 @@ class PostgresBackend(SearchBackend):
             limit,
             offset,
         ]
+        # A statement timeout for this query only: SET LOCAL in the same message, which
+        # PostgreSQL runs as one transaction (or within the caller's), so the budget
+        # costs no query of its own.
+        budget = f"SET LOCAL statement_timeout = {round(budget_seconds() * 1000)}; "
         try:
-            # A statement timeout of its own, for this query only (SET LOCAL).
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true)",
-                    [f"{round(budget_seconds() * 1000)}ms"],
-                )
-                cursor.execute(sql, params)
+            with connection.cursor() as cursor:
+                cursor.execute(budget + sql, params)
+                cursor.nextset()
                 rows = cursor.fetchall()
         except OperationalError as error:
             if isinstance(error.__cause__, errors.QueryCanceled):
