@@ -43,7 +43,10 @@ def test_editor_uploads_pictures_that_readers_see(
     # The changelist shows the new thumbnail; the form shows the preview.
     thumbnail = page.locator("#result_list img").first
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Loaded and decoded, not only laid out (the column's thumbnails load lazily).
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     page.locator("#result_list").get_by_role("link", name="Metallic Rouge", exact=True).click()
     expect(page.locator(".field-image_preview")).to_contain_text("1600 × 900 px")
     expect(page.locator(".field-image_preview")).to_contain_text("Rouge key visual.jpg")
