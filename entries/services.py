@@ -13,8 +13,9 @@ for each entry it is about. That one block
   what changed, for caches to follow.
 
 The named writes below are built on it: ``delete_entries``, ``restore_entry``
-(revert and recover), ``merge_tags`` and ``delete_tags``; ``announce_bulk``
-for the importer's bulk history; ``announce_tags`` and ``announce_platforms``
+(revert and recover), ``recover_deletion`` (all of a bulk delete at once),
+``merge_tags`` and ``delete_tags``; ``announce_bulk`` for the importer's bulk
+history; ``announce_tags`` and ``announce_platforms``
 for the admin's edits of the tags and streaming platforms that entry pages
 show. The admin's saves open their revision with ``recorded`` too
 (``EntryAdmin.create_revision``), and the demo loader writes inside one.
@@ -182,6 +183,60 @@ def restore_entry(
             note(entry, restored.action)
             note_restored(restored, skip={entry.pk})
     return entry
+
+
+def still_deleted(revision: Revision) -> list[Change]:
+    """The entries that ``revision`` deleted and that no later write brought back."""
+    deletions = list(revision.changes.filter(action=Change.Action.DELETE).order_by("pk"))
+    back = set(
+        Entry.objects.filter(pk__in=[change.entry_pk for change in deletions]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [change for change in deletions if change.entry_pk not in back]
+
+
+def recover_deletion(*, revision: Revision, user=None, summary: str = "") -> list[Entry]:
+    """Recover every entry that ``revision`` deleted (a bulk "delete selected") and
+    is still gone, as one revision, with what the deletion took from other pages.
+
+    One at a time, in the order they were deleted: an entry recovered later gets
+    back its relations to those recovered before it (``restore`` gives back what
+    the deletion took from entries that exist again). A series brings its
+    episodes back with it; they are then skipped.
+    """
+    restored: list[Restored] = []
+    with transaction.atomic():
+        for change in still_deleted(revision):
+            if Entry.objects.filter(pk=change.entry_pk).exists():
+                continue  # an episode its series brought back
+            model = KIND_MODELS[change.kind]
+            restored.append(restore(revision=revision, model=model, pk=change.entry_pk))
+        if not restored:
+            raise RevertError("Everything this revision deleted is back already.")
+        pks = {done.pk for done in restored}
+        comment = restore_comment(Change.Action.RECOVER, revision, summary)
+        entries = []
+        with recorded(user=user, summary=comment):
+            for done in restored:
+                entry = done.model._default_manager.get(pk=done.pk)
+                try:
+                    entry.full_clean()
+                except ValidationError as error:
+                    raise RevertError(f"“{entry.title}” cannot be recovered: {error}") from error
+                entry.save()
+                note(entry, done.action)
+                entries.append(entry)
+            # As ``note_restored`` does for one, but noting each entry once: several
+            # recovered entries may give back to the same page.
+            episodes = {pk for done in restored for pk in done.also_written} - pks
+            for episode in Episode.objects.filter(pk__in=episodes):
+                episode.save()
+                note(episode, Change.Action.RECOVER)
+            given_back = {pk for done in restored for pk in done.given_back} - pks - episodes
+            for entry in Entry.objects.filter(pk__in=given_back):
+                note(entry, Change.Action.CHANGE)
+    return entries
 
 
 def note_restored(restored: Restored, *, skip: Iterable[int] = ()) -> None:

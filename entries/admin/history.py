@@ -14,12 +14,17 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from .. import history, services, throttles
 from ..models import Change, Entry
@@ -57,6 +62,7 @@ class HistoryAdminMixin(VersionAdmin):
     object_history_template = "reversion/entries/object_history.html"
     revision_form_template = "reversion/entries/revision_form.html"
     recover_form_template = "reversion/entries/recover_form.html"
+    recover_list_template = "reversion/entries/recover_list.html"
     history_latest_first = True
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -193,6 +199,74 @@ class HistoryAdminMixin(VersionAdmin):
             **(extra_context or {}),
         }
         return self._restore_view(request, version, self.recover_form_template, context)
+
+    def get_urls(self):
+        recover_all = path(
+            "recover/revision/<int:revision_id>/",
+            self.admin_site.admin_view(self.recover_deletion_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_recover_deletion",
+        )
+        return [recover_all, *super().get_urls()]
+
+    def recoverlist_view(self, request, extra_context=None):
+        """Reversion's list of deleted entries, with one "recover all" for each delete
+        that took several of this kind at once."""
+        deletions = (
+            Revision.objects.filter(
+                changes__action=Change.Action.DELETE, changes__kind=self.model.KIND
+            )
+            .annotate(deleted=Count("changes"))
+            .filter(deleted__gt=1)
+            .order_by("-date_created")[:20]
+        )
+        groups = []
+        for revision in deletions:
+            gone = [c for c in services.still_deleted(revision) if c.kind == self.model.KIND]
+            if len(gone) > 1:
+                groups.append({"revision": revision, "titles": [c.title for c in gone]})
+        context = {"deletions": groups, **(extra_context or {})}
+        return super().recoverlist_view(request, context)
+
+    def recover_deletion_view(self, request, revision_id):
+        """Recover, in one step, everything one delete took: a confirmation page, and on
+        POST one revision that brings them all back (``services.recover_deletion``)."""
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        revision = get_object_or_404(Revision, pk=revision_id)
+        gone = services.still_deleted(revision)
+        changelist = (
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        )
+        if not gone:
+            self.message_user(
+                request, _("Everything this revision deleted is back already."), messages.INFO
+            )
+            return redirect(changelist)
+        if request.method == "POST":
+            try:
+                recovered = services.recover_deletion(revision=revision, user=request.user)
+            except (RevertError, models.ProtectedError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect(changelist)
+            self.message_user(
+                request,
+                _("Recovered %(count)d entries: %(titles)s.")
+                % {
+                    "count": len(recovered),
+                    "titles": ", ".join(f"“{entry.title}”" for entry in recovered),
+                },
+                messages.SUCCESS,
+            )
+            return redirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Recover everything deleted on %(when)s")
+            % {"when": date_format(template_localtime(revision.date_created), "j F Y, H:i")},
+            "revision": revision,
+            "gone": gone,
+        }
+        return TemplateResponse(request, "reversion/entries/recover_deletion.html", context)
 
     def _version_or_404(self, version_id, **filters):
         # Only versions of this admin's kind: reversion's own view would take any
