@@ -141,7 +141,8 @@ class PostgresBackend(SearchBackend):
         # A statement timeout for this query only: SET LOCAL in the same message, which
         # PostgreSQL runs as one transaction (or within the caller's), so the budget
         # costs no query of its own.
-        budget = f"SET LOCAL statement_timeout = {round(budget_seconds() * 1000)}; "
+        # At least 1 ms: 0 would mean no timeout at all.
+        budget = f"SET LOCAL statement_timeout = {max(1, round(budget_seconds() * 1000))}; "
         try:
             with connection.cursor() as cursor:
                 cursor.execute(budget + sql, params)

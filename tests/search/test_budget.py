@@ -49,3 +49,37 @@ def test_a_search_past_its_budget_is_stopped_with_a_message(
     # The connection is usable again at once.
     settings.FANDEX_SEARCH_BUDGET_MS = 1000
     assert search("metallic rouge").total == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_search_past_its_budget_is_stopped_by_the_statement_timeout(
+    client, catalogue, settings
+):
+    """Another connection holds the search table locked, so the search waits past its
+    budget: PostgreSQL's statement timeout stops it, the page says so, and the site
+    goes on (the connection is usable again at once)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement timeout; SQLite has its progress handler")
+    import psycopg
+
+    from entries.models import SearchDocument
+
+    settings.FANDEX_SEARCH_BUDGET_MS = 100
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    ) as other:
+        # Should the timeout not work, the lock goes after 5 s and the test fails
+        # instead of hanging.
+        other.execute("SET idle_in_transaction_session_timeout = '5s'")
+        other.execute(f"LOCK TABLE {SearchDocument._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+
+        response = client.get("/search/", {"q": "metallic rouge"})
+
+        assert response.status_code == 200
+        assert response.context["results_page"].stopped
+        assert "This search took too long and was stopped" in response.content.decode()
+        other.rollback()
+    assert search("metallic rouge").total == 1
