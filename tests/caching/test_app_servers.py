@@ -4,11 +4,9 @@ through the other, and the page cache of both is fresh."""
 import http.cookiejar
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -23,6 +21,7 @@ from entries.caching.middleware import STATUS_HEADER
 from entries.models import Series
 from tests import factories
 from tests.helpers import admin_url, form_data
+from tests.servers import clean_env, free_port, gunicorn, test_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,12 +30,6 @@ PASSWORD = "correct-horse-battery"
 # The name readers reach the site by, the same through either server (as behind a
 # load balancer): pages are cached per host name.
 HOST = "fandex.example"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _redis_answers() -> bool:
@@ -49,53 +42,6 @@ def _redis_answers() -> bool:
         return False
 
 
-def _database_url() -> str:
-    """The test database, as the servers' DATABASE_URL."""
-    db = connection.settings_dict
-    user = urllib.parse.quote(db["USER"] or "postgres")
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Server:
-    """One gunicorn app server (a process of its own) on a free port."""
-
-    def __init__(self, env: dict, log: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self._log = log.open("w")
-        self.process = subprocess.Popen(
-            [str(gunicorn), "wiki.wsgi", "-w", "1", "-b", f"127.0.0.1:{self.port}"],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.log = log
-
-    def wait(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped:\n{self.log.read_text()}")
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not listen within {seconds} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-        self._log.close()
-
-
 @pytest.fixture
 def servers(tmp_path):
     if connection.vendor != "postgresql":
@@ -104,20 +50,22 @@ def servers(tmp_path):
         pytest.fail(f"Redis does not answer at {REDIS_URL}")
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("gunicorn is not installed in this environment")
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "two-app-servers-test",
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "FANDEX_PAGE_CACHE": "1",
+    env = clean_env(
+        DATABASE_URL=test_database_url(),
+        REDIS_URL=REDIS_URL,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="two-app-servers-test",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        FANDEX_PAGE_CACHE="1",
         # A cache of this run's own in the shared Redis.
-        "FANDEX_CACHE_PREFIX": f"fandex-test-{uuid.uuid4().hex}",
-    }
+        FANDEX_CACHE_PREFIX=f"fandex-test-{uuid.uuid4().hex}",
+        HOST="127.0.0.1",
+        WORKERS="1",
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=django_settings.BASE_DIR,
@@ -125,14 +73,15 @@ def servers(tmp_path):
         check=True,
         timeout=120,
     )
-    started = [Server(env, tmp_path / f"server-{name}.log") for name in "ab"]
+    started = []
     try:
-        for server in started:
-            server.wait()
+        for name in "ab":
+            port = str(free_port())
+            started.append(gunicorn({**env, "PORT": port}, tmp_path / f"server-{name}.log"))
         yield started
     finally:
         for server in started:
-            server.stop()
+            server.terminate()
 
 
 def request(url: str, data: dict | None = None) -> urllib.request.Request:

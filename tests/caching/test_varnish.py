@@ -4,9 +4,6 @@ because the app bans what changed."""
 
 import os
 import shutil
-import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
@@ -16,27 +13,10 @@ from django.conf import settings as django_settings
 from entries import services
 from entries.models import Change
 from tests import factories
+from tests.servers import ServerProcess, clean_env, free_port
 
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 VCL = Path(django_settings.BASE_DIR) / "deploy" / "varnish" / "fandex.vcl"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"varnishd stopped: {process.stdout.read()}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"varnishd did not listen on {port} within {seconds} s")
 
 
 @pytest.fixture
@@ -50,30 +30,25 @@ def varnish(live_server, tmp_path, settings):
     backend_port = live_server.url.rsplit(":", 1)[1]
     vcl = tmp_path / "fandex.vcl"
     vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
-    port = _free_port()
-    process = subprocess.Popen(
+    port = free_port()
+    varnishd = ServerProcess(
         # -F: in the foreground, ours to stop; -j none: no privilege separation, so
         # the run needs no varnish user or system folders.
         [VARNISHD, "-F", "-j", "none", "-a", f"127.0.0.1:{port}", "-f", str(vcl)]
         + ["-n", str(tmp_path / "varnish"), "-s", "malloc,32m", "-T", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        env=clean_env(),
+        log=tmp_path / "varnishd.log",
+        name="varnishd",
     )
     try:
-        _wait_for(port, process)
+        varnishd.wait_listening(port, seconds=20)
         url = f"http://127.0.0.1:{port}"
         settings.FANDEX_PAGE_CACHE = True
         settings.FANDEX_PURGE_URLS = [url]
         settings.FANDEX_SHARED_MAX_AGE = 86400
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        varnishd.terminate()
 
 
 def fetch(url: str, cookie: str = "") -> tuple[str, str]:

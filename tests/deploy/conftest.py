@@ -1,23 +1,15 @@
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
+from tests.servers import PROJECT, clean_env
 
 
 def production_env(tmp: Path, **extra: str) -> dict[str, str]:
     """The environment of a fresh production machine: DEBUG off, no key, files in ``tmp``."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "FANDEX_"))
-        and name not in {"DATABASE_URL", "REDIS_URL", "HOST", "PORT", "WORKERS"}
-    }
-    env.update(
+    env = clean_env(
         DJANGO_DEBUG="0",
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(tmp / "static"),
@@ -50,9 +42,3 @@ def production_site(tmp_path_factory) -> Path:
         result = run(["manage.py", *command], env)
         assert result.returncode == 0, result.stderr
     return tmp
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]

@@ -10,13 +10,9 @@ in the server's environment, so that the same test runs on both backends.
 
 import http.cookiejar
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,20 +24,14 @@ import pytest
 from django.db import connection
 
 from tests.helpers import form_data
+from tests.servers import PROJECT, ServerProcess, clean_env, free_port, gunicorn, test_database_url
 
-PROJECT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 
 
 def server_env(tmp: Path, **extra: str) -> dict[str, str]:
     """A production environment with nothing of this process's settings in it."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "FANDEX_", "SENTRY_"))
-        and name not in {"DATABASE_URL", "REDIS_URL", "HOST", "PORT", "WORKERS"}
-    }
-    env.update(
+    env = clean_env(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="security-tests-only",
         DJANGO_SECURE_COOKIES="0",
@@ -79,18 +69,6 @@ def prepared_site(tmp_path_factory) -> Path:
     return tmp
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = urllib.parse.quote(db["USER"] or "postgres")
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -111,15 +89,14 @@ class Site:
     url: str
     env: dict
     database: Path | None
-    log: Path
-    process: subprocess.Popen
+    server: ServerProcess
 
     def manage(self, code: str) -> object:
         """Run ``code`` in a Django shell on the server's database; it prints one JSON."""
         return json.loads(manage(self.env, "shell", "-c", code).stdout.strip().splitlines()[-1])
 
     def stderr(self) -> str:
-        return self.log.read_text()
+        return self.server.output()
 
 
 class Browser:
@@ -166,22 +143,6 @@ class Browser:
         return self
 
 
-def _wait(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited early:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(url + "/favicon.ico", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within 60 seconds:\n{log.read_text()}")
-            time.sleep(0.1)
-
-
 @pytest.fixture
 def start_site(prepared_site, tmp_path):
     """``start_site(**env)`` starts a production server (4 workers unless told)."""
@@ -195,8 +156,8 @@ def start_site(prepared_site, tmp_path):
                 shutil.copy(prepared_site / "db.sqlite3", database)
             database_url = f"sqlite:///{database}"
         else:
-            database_url = _database_url()
-        port = _free_port()
+            database_url = test_database_url()
+        port = free_port()
         env = server_env(
             prepared_site,
             DATABASE_URL=database_url,
@@ -207,27 +168,14 @@ def start_site(prepared_site, tmp_path):
             DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         )
         env.update(extra)
-        log = tmp_path / f"server-{len(started)}.log"
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                cwd=PROJECT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        site = Site(f"http://127.0.0.1:{port}", env, database, log, process)
+        try:
+            server = gunicorn(env, tmp_path / f"server-{len(started)}.log")
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        site = Site(server.url, env, database, server)
         started.append(site)
-        _wait(process, site.url, log)
         return site
 
     yield start
     for site in started:
-        if site.process.poll() is None:
-            os.killpg(site.process.pid, signal.SIGTERM)
-            try:
-                site.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(site.process.pid, signal.SIGKILL)
-                site.process.wait(timeout=10)
+        site.server.terminate()
