@@ -59,6 +59,8 @@ from ..wikilinks import name_key
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
+# Typos are looked for in queries up to this long: a name, not a sentence.
+MAX_SIMILAR_LENGTH = 80
 # Words shorter than MIN_INDEXED_LENGTH searched for when no word is longer: the rest
 # are left out, and the page says so (see ``parse_query``).
 MAX_SHORT_ONLY = 1
@@ -163,10 +165,14 @@ class ParsedQuery:
 
     @property
     def similar_text(self) -> str:
-        """What names are compared with for typos; empty when every term is short."""
+        """What names are compared with for typos: each word once; empty when every
+        term is short, or when the words are longer than any name would be (the
+        comparison costs the product of the lengths, for every candidate name)."""
         if not any(term.indexed for term in self.terms):
             return ""
-        return " ".join(term.text for term in self.terms)
+        words = dict.fromkeys(word for term in self.terms for word in term.text.split())
+        text = " ".join(words)
+        return text if len(text) <= MAX_SIMILAR_LENGTH else ""
 
 
 def parse_query(raw: object) -> ParsedQuery:

@@ -5,6 +5,7 @@ import pytest
 
 from entries.search import search
 from entries.search import sqlite as sqlite_backend
+from entries.search.base import parse_query
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,14 @@ def test_a_postgresql_search_past_its_budget_is_stopped_by_the_statement_timeout
         assert "This search took too long and was stopped" in response.content.decode()
         other.rollback()
     assert search("metallic rouge").total == 1
+
+
+def test_a_long_phrase_is_not_compared_with_every_name_for_typos(catalogue):
+    # Typo matching costs the query's length times each candidate name's: a phrase
+    # repeating a word (the hostile benchmark query) counts it once, and a sentence skips it.
+    repeated = '"' + " ".join(["rouge"] * 30) + '"'
+    assert parse_query(repeated).similar_text == "rouge"
+    sentence = "androids on mars rebel against their makers while rouge hunts down the immortal nine"
+    assert parse_query(sentence).similar_text == ""
+    # Typos in a name-length query are still found.
+    assert [r.entry.title for r in search("metalic rouge").results] == ["Metallic Rouge"]
