@@ -485,13 +485,12 @@ FANDEX_RATE_API = env_int("FANDEX_RATE_API", 120, low=0)
 FANDEX_SEARCH_BUDGET_MS = env_int("FANDEX_SEARCH_BUDGET_MS", 1000, low=1)
 
 # --- Read API (entries/api/) ----------------------------------------------------------------
-# Read-only JSON at /api/v1/: no authentication of its own (anonymous clients are
-# rate limited, FANDEX_RATE_API), JSON only, whatever the Accept header says, so
+# Read-only JSON at /api/v1/: no authentication of its own, only the site's
+# session (editors are not rate limited; anonymous clients are, FANDEX_RATE_API), JSON only, whatever the Accept header says, so
 # that the page cache, keyed by address, never serves one format for another.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["entries.api.throttling.SiteUser"],
     "DEFAULT_PERMISSION_CLASSES": [],
-    "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "entries.api.negotiation.JSONOnly",
