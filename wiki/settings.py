@@ -486,8 +486,9 @@ FANDEX_SEARCH_BUDGET_MS = env_int("FANDEX_SEARCH_BUDGET_MS", 1000, low=1)
 
 # --- Read API (entries/api/) ----------------------------------------------------------------
 # Read-only JSON at /api/v1/: no authentication of its own, only the site's
-# session (editors are not rate limited; anonymous clients are, FANDEX_RATE_API), JSON only, whatever the Accept header says, so
-# that the page cache, keyed by address, never serves one format for another.
+# session (editors are not rate limited; anonymous clients are, FANDEX_RATE_API).
+# JSON only, whatever the Accept header says, so that the page cache, keyed by
+# address, never serves one format for another.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["entries.api.throttling.SiteUser"],
     "DEFAULT_PERMISSION_CLASSES": [],

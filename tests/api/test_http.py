@@ -40,11 +40,10 @@ def test_a_second_read_comes_from_the_page_cache_and_a_match_is_304(
 
 def test_a_write_is_on_the_next_read(cache_on, api, rouge, django_capture_on_commit_callbacks):
     etag = api.get(PATH)["ETag"]
-    with django_capture_on_commit_callbacks(execute=True):
-        with recorded(summary="Summary"):
-            rouge.summary = "Rouge hunts the Immortal Nine."
-            rouge.save()
-            note(rouge, Change.Action.CHANGE)
+    with django_capture_on_commit_callbacks(execute=True), recorded(summary="Summary"):
+        rouge.summary = "Rouge hunts the Immortal Nine."
+        rouge.save()
+        note(rouge, Change.Action.CHANGE)
     fresh = api.get(PATH, headers={"if-none-match": etag})
     assert fresh.status_code == 200
     assert fresh.json()["summary"] == "Rouge hunts the Immortal Nine."
