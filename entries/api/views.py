@@ -9,6 +9,7 @@ the site's search and pages its ranked results instead.
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
@@ -47,11 +48,19 @@ class ReadOnlyMixin:
     http_method_names = READ_ONLY
 
 
+class EntryListSchema(AutoSchema):
+    """The list's query parameters, which depend on its kind (``LIST_PARAMS``)."""
+
+    def get_override_parameters(self):
+        return [self.view.params_class(), *super().get_override_parameters()]
+
+
 class EntryList(ReadOnlyMixin, generics.ListAPIView):
     """One kind's entries in alphabetical order, or ranked by ``?q=`` search words."""
 
     model: type[Entry] = Series
     pagination_class = pagination.TitleOrder
+    schema = EntryListSchema()
 
     def get_serializer_class(self):
         return CARDS[self.model]
