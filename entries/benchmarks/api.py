@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import reverse
 
 from ..models import Series
 
@@ -90,17 +89,15 @@ def run(*, rows: int = 200, requests: int = 200, rounds: int = 5) -> list[Figure
 
 
 def table(figures: list[Figure]) -> str:
+    """A Markdown table, as in docs/benchmarks.md."""
     base = figures[0].ms
     lines = [
-        f"{'endpoint':<22} {'ms/request':>11} {'req/s':>8} {'spread ms':>10} {'vs drf':>7}",
+        "| endpoint | ms/request | req/s | spread (ms) | time vs drf |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for figure in figures:
         lines.append(
-            f"{figure.name:<22} {figure.ms:>11.2f} {figure.per_second:>8.0f} "
-            f"{figure.spread:>10.2f} {figure.ms / base:>7.2f}"
+            f"| {figure.name} | {figure.ms:.2f} | {figure.per_second:.0f} | "
+            f"{figure.spread:.2f} | {figure.ms / base:.2f} |"
         )
     return "\n".join(lines)
-
-
-def api_series_url() -> str:
-    return reverse("api:series-list")
