@@ -495,7 +495,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "entries.api.negotiation.JSONOnly",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "entries.api.schema.ApiSchema",
     "DEFAULT_THROTTLE_CLASSES": ["entries.api.throttling.AnonymousRateThrottle"],
     "EXCEPTION_HANDLER": "entries.api.errors.exception_handler",
     "URL_FORMAT_OVERRIDE": None,

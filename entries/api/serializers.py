@@ -28,6 +28,18 @@ from ..models import (
     StudioMember,
 )
 
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error (``entries.api.errors``)."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For a 400: each bad query parameter with what is wrong with it.",
+    )
+
+
 # --- Addresses ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ the site's search and pages its ranked results instead.
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
@@ -21,6 +20,7 @@ from ..models import Character, Entry, Episode, Series, Staff, Studio
 from ..slugs import SLUG_MAX_LENGTH
 from ..views.details import MAX_EPISODE_NUMBER
 from . import pagination, params, querysets, serializers
+from .schema import EntryListSchema
 
 READ_ONLY = ["get", "head"]
 
@@ -46,13 +46,6 @@ LIST_PARAMS = {
 
 class ReadOnlyMixin:
     http_method_names = READ_ONLY
-
-
-class EntryListSchema(AutoSchema):
-    """The list's query parameters, which depend on its kind (``LIST_PARAMS``)."""
-
-    def get_override_parameters(self):
-        return [self.view.params_class(), *super().get_override_parameters()]
 
 
 class EntryList(ReadOnlyMixin, generics.ListAPIView):

@@ -1,6 +1,7 @@
 """The OpenAPI schema, checked by schemathesis against the API itself: generated
 requests to every operation, on the demo content, give no 500 and no answer
-that breaks the schema. Run in-process (the WSGI app on the test database);
+that breaks the schema (status codes included: every error an operation
+answers is documented). Run in-process (the WSGI app on the test database);
 examples are few, to keep it about a minute (``EXAMPLES``)."""
 
 import pytest
@@ -15,6 +16,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from entries.demo import load_demo
@@ -22,7 +24,12 @@ from entries.demo import load_demo
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 20
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
 # Entries of the demo, so that detail operations are tried on real rows, not only 404s.
 KNOWN = {
     "/api/v1/series/": {"slug": "metallic-rouge", "number": 1},

@@ -16,7 +16,9 @@ def test_the_api_docs_render_and_try_a_call_within_the_csp(page, demo, violation
     operation.locator(".opblock-summary").click()
     page.get_by_role("button", name="Try it out").click()
     page.get_by_role("button", name="Execute").click()
-    expect(page.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    expect(page.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+        "200"
+    )
     expect(page.locator(".live-responses-table")).to_contain_text("metallic-rouge")
     screenshot("swagger")
     assert violations() == []
