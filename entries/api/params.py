@@ -74,6 +74,18 @@ class RecentChangesParams(PageParams):
         help_text="Only changes to this kind of entry.",
         error_messages={"invalid_choice": "“{input}” is not a kind of entry."},
     )
+    editor = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=150,
+        help_text="Only changes by this editor (a user name; none by that name: an empty list).",
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Only changes whose edit summary contains this.",
+    )
 
 
 def checked(params_class, request) -> dict:

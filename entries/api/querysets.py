@@ -11,7 +11,6 @@ from django.db.models import F, Prefetch
 
 from ..models import (
     Appearance,
-    Change,
     Character,
     Entry,
     Episode,
@@ -156,8 +155,3 @@ DETAIL = {
 def tags():
     """Tags in use, each with how many entries have it; one query."""
     return Tag.objects.with_counts()
-
-
-def changes():
-    """Changes with their revision (who, when, summary) and the entry's URL."""
-    return Change.objects.select_related("revision__user", "entry__as_episode__series")

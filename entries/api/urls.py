@@ -54,4 +54,4 @@ for kind, prefix in PREFIXES.items():
         ),
     ]
 # Anything else under /api/v1/: a JSON 404.
-urlpatterns.append(re_path(r"^.*$", errors.not_found, name="not-found"))
+urlpatterns.append(re_path(r"^[\s\S]*$", errors.not_found, name="not-found"))

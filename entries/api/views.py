@@ -19,6 +19,7 @@ from .. import history
 from ..models import Character, Entry, Episode, Series, Staff, Studio
 from ..slugs import SLUG_MAX_LENGTH
 from ..views.details import MAX_EPISODE_NUMBER
+from ..views.recent import recent_changes
 from . import pagination, params, querysets, serializers
 from .schema import EntryListSchema
 
@@ -147,10 +148,10 @@ class RecentChanges(ReadOnlyMixin, generics.ListAPIView):
     pagination_class = pagination.NewestFirst
 
     def get_queryset(self):
-        rows = querysets.changes()
-        if self.filters.get("kind"):
-            rows = rows.filter(kind=self.filters["kind"])
-        return rows
+        # The filters of /recent/, from the same function.
+        return recent_changes(
+            **{name: self.filters.get(name, "").strip() for name in ("kind", "editor", "q")}
+        )
 
     @extend_schema(parameters=[params.RecentChangesParams])
     def get(self, request, *args, **kwargs):

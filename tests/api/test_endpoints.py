@@ -257,6 +257,12 @@ def test_recent_changes_and_an_entrys_revisions(api, editor):
     assert [row["kind"] for row in get(api, "/api/v1/recent/", kind="staff")["results"]] == [
         "staff"
     ]
+    by_editor = get(api, "/api/v1/recent/", editor="editor")["results"]
+    assert [row["comment"] for row in by_editor] == ["First draft"]
+    assert get(api, "/api/v1/recent/", editor="nobody")["results"] == []
+    assert [row["comment"] for row in get(api, "/api/v1/recent/", q="YEAR")["results"]] == [
+        "Fix the year"
+    ]
 
     path = reverse("api:series-revisions", kwargs={"slug": series.slug})
     revisions = get(api, path)["results"]
@@ -284,6 +290,7 @@ def test_unknown_entries_are_json_404s(api):
         "/api/v1/robots/",
         f"/api/v1/series/{'a' * 300}/",
         "/api/v1/series/x/episodes/99999999999999999999/",
+        "/api/v1/series/a%0Ab/",
     ]:
         response = api.get(path)
         assert response.status_code == 404, path
