@@ -8,7 +8,8 @@
   ``FANDEX_RATE_<GROUP>`` times a minute (search, suggest, the feed), counted
   by django-ratelimit in the "default" cache (Redis with ``REDIS_URL``, so
   across app servers; otherwise per process); ``save_refused`` does the same for
-  an editor's saves. Past the limit: ``429 Too Many Requests`` with
+  an editor's saves; ``over_limit(request, "api")`` is the same count for the
+  read API's throttle (entries/api/throttling.py). Past the limit: ``429 Too Many Requests`` with
   ``Retry-After``. Pages the page cache answers cost nothing and are not counted.
 """
 
@@ -56,6 +57,12 @@ def _over_limit(request, group: str, key) -> int | None:
     return max(1, int(usage["time_left"]))
 
 
+def over_limit(request, group: str) -> int | None:
+    """Seconds until this address may call ``group`` again, when it is over the limit
+    (and counts this request)."""
+    return _over_limit(request, group, lambda _group, req: client_ip(req))
+
+
 def too_many_requests(request, retry_after: int) -> HttpResponse:
     """429 with Retry-After: JSON for the suggestions, a short page otherwise."""
     message = f"Too many requests. Try again in {retry_after} seconds."
@@ -75,7 +82,7 @@ def throttled(group: str):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            retry_after = _over_limit(request, group, lambda _group, req: client_ip(req))
+            retry_after = over_limit(request, group)
             if retry_after is not None:
                 return too_many_requests(request, retry_after)
             return view(request, *args, **kwargs)

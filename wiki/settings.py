@@ -105,6 +105,11 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    # The read API (entries/api/): DRF, its OpenAPI schema, Swagger UI's files, CORS.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "entries",
 ]
 
@@ -116,6 +121,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "wiki.middleware.AdminStyleAttributesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so that cached API answers and 304s get CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # Before sessions, CSRF and authentication: a cached page needs none of them.
     "entries.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -469,8 +476,55 @@ FANDEX_RATE_SEARCH = env_int("FANDEX_RATE_SEARCH", 60, low=0)
 FANDEX_RATE_SUGGEST = env_int("FANDEX_RATE_SUGGEST", 240, low=0)
 FANDEX_RATE_FEED = env_int("FANDEX_RATE_FEED", 30, low=0)
 FANDEX_RATE_SAVE = env_int("FANDEX_RATE_SAVE", 30, low=0)
+# The read API, per anonymous address (answers from the page cache are not counted).
+FANDEX_RATE_API = env_int("FANDEX_RATE_API", 120, low=0)
 
 # --- Search budget (entries/search/) -----------------------------------------------------
 # How long one search query may run before the database stops it (a statement
 # timeout on PostgreSQL, a progress handler on SQLite); the page then says so.
 FANDEX_SEARCH_BUDGET_MS = env_int("FANDEX_SEARCH_BUDGET_MS", 1000, low=1)
+
+# --- Read API (entries/api/) ----------------------------------------------------------------
+# Read-only JSON at /api/v1/: no authentication of its own, only the site's
+# session (editors are not rate limited; anonymous clients are, FANDEX_RATE_API).
+# JSON only, whatever the Accept header says, so that the page cache, keyed by
+# address, never serves one format for another.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["entries.api.throttling.SiteUser"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "entries.api.negotiation.JSONOnly",
+    "DEFAULT_SCHEMA_CLASS": "entries.api.schema.ApiSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["entries.api.throttling.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "entries.api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_PAGINATION_CLASS": "entries.api.pagination.TitleOrder",
+    "PAGE_SIZE": env_int("FANDEX_API_PAGE_SIZE", 20, low=1),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fandex API",
+    "DESCRIPTION": 'Read-only JSON for every page of the encyclopedia. See the README, "API".',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN, within the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The session only lifts the rate limit (entries/api/throttling.py): nothing to document.
+    "AUTHENTICATION_WHITELIST": [],
+    # Several models have a "role" choice: name each set after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "StudioRoleEnum": "entries.models.SeriesStudio.Role",
+        "StaffRoleEnum": "entries.models.StaffCredit.Role",
+        "CastRoleEnum": "entries.models.Appearance.Role",
+        "LanguageEnum": "entries.models.Language",
+        "KindEnum": "entries.models.Entry.Kind",
+    },
+}
+# CORS: any site may read the API from a browser (GET and HEAD, no credentials).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]

@@ -58,6 +58,8 @@ urlpatterns = [
     path("favicon.ico", csrf_exempt(require_safe(FaviconView.as_view())), name="favicon"),
     path("admin/", include(password_reset_urls)),
     path("admin/", admin.site.urls),
+    # The read API (entries/api/), before the pages so that its 404s are JSON.
+    path("api/v1/", include("entries.api.urls")),
     path("", include("entries.urls")),
 ]
 

@@ -10,6 +10,8 @@ concern, each importing only those above it:
     forms       what a browser would submit from an HTML form (the tests use it too)
     pages       ``manage.py bench_pages``: public pages over HTTP on gunicorn, page
                 cache on and off, under wrk; readers while an editor saves
+    api         ``manage.py bench_api``: one list endpoint on Django REST framework
+                and on django-ninja (``api_urls`` mounts both), ms per request
 
 They are apart because building a corpus, timing searches, timing uploads and
 loading a server have nothing in common but the commands' shape; see
