@@ -91,7 +91,9 @@ def test_a_long_phrase_is_not_compared_with_every_name_for_typos(catalogue):
     # repeating a word (the hostile benchmark query) counts it once, and a sentence skips it.
     repeated = '"' + " ".join(["rouge"] * 30) + '"'
     assert parse_query(repeated).similar_text == "rouge"
-    sentence = "androids on mars rebel against their makers while rouge hunts down the immortal nine"
+    sentence = (
+        "androids on mars rebel against their makers while rouge hunts down the immortal nine"
+    )
     assert parse_query(sentence).similar_text == ""
     # Typos in a name-length query are still found.
     assert [r.entry.title for r in search("metalic rouge").results] == ["Metallic Rouge"]
