@@ -179,8 +179,7 @@ class _Loader:
             return
 
         obj = line_type.model()
-        for name in line_type.fields:
-            setattr(obj, name, data[name])
+        _assign(obj, line_type.fields, data)
         waiting = []
         for name, ref in line_type.refs:
             if ref.type == line_type.name and data[name] is not None:
@@ -205,8 +204,7 @@ class _Loader:
 
     def _row(self, rows: Rows, owner: str, obj, item: dict, number: int, what: str) -> None:
         row = rows.model(**{owner: obj})
-        for name in rows.fields:
-            setattr(row, name, item[name])
+        _assign(row, rows.fields, item)
         ahead = False
         for name, ref in rows.refs:
             if ref.type == obj.KIND and item[name] not in self.known[ref.type]:
@@ -256,6 +254,20 @@ class _Loader:
                 )
             self.known[ref.type][key] = pk
         return pk
+
+
+def _assign(obj: models.Model, names, data: dict) -> None:
+    """Set the fields ``names`` of ``obj`` from ``data``, each converted by its field
+    (``full_clean`` would run the model's ``clean`` on values it could not convert)."""
+    errors = {}
+    for name in names:
+        model_field = obj._meta.get_field(name)
+        try:
+            setattr(obj, model_field.attname, model_field.to_python(data[name]))
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- Checking lines ----------------------------------------------------------------------
