@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from ..models import Entry, GalleryImage, Picture, TaggedEntry
 from ..signals import entries_changed
-from .format import LINE_TYPES, LineType, encode, header, record
+from .format import LINE_TYPES, TAGS_ACCESSOR, LineType, encode, header, prefetched_as, record
 
 CHUNK_SIZE = 500
 COMPRESS_LEVEL = 6
@@ -103,11 +103,21 @@ def with_lines(line_type: LineType) -> models.QuerySet:
         rows = rows.select_related(*related)
     prefetches = []
     if line_type.tags:
-        prefetches.append(Prefetch("tagged_items", TaggedEntry.objects.select_related("tag")))
+        prefetches.append(
+            Prefetch(
+                TAGS_ACCESSOR,
+                TaggedEntry.objects.select_related("tag"),
+                to_attr=prefetched_as(TAGS_ACCESSOR),
+            )
+        )
     for list_rows in line_type.rows:
         refs = [ref.field for _name, ref in list_rows.refs]
         prefetches.append(
-            Prefetch(list_rows.accessor, list_rows.model._default_manager.select_related(*refs))
+            Prefetch(
+                list_rows.accessor,
+                list_rows.model._default_manager.select_related(*refs),
+                to_attr=prefetched_as(list_rows.accessor),
+            )
         )
     return rows.prefetch_related(*prefetches)
 

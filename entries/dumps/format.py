@@ -141,6 +141,7 @@ class LineType:
         return found | ({"tags"} if self.tags else set())
 
 
+TAGS_ACCESSOR = "tagged_items"
 ENTRY_FIELDS = ("slug", "title", "native_title", "summary", "body", "image_credit")
 ENTRY_REFS = (("image", Ref("picture", "image")),)
 ENTRY_ROWS = (
@@ -310,20 +311,32 @@ def plain(value: Any) -> Any:
 
 
 def record(line_type: LineType, obj: models.Model) -> dict[str, Any]:
-    """The line of ``obj`` (with its rows and tags prefetched, see ``export``)."""
+    """The line of ``obj`` (its rows and tags prefetched by ``export.with_lines``)."""
     data: dict[str, Any] = {"type": line_type.name}
     for name in line_type.fields:
         data[name] = plain(getattr(obj, name))
     for name, ref in line_type.refs:
         data[name] = _ref(obj, ref)
     if line_type.tags:
-        data["tags"] = sorted(tagged.tag.name for tagged in obj.tagged_items.all())
+        data["tags"] = sorted(tagged.tag.name for tagged in _related(obj, TAGS_ACCESSOR))
     for rows in line_type.rows:
-        items = [row_record(rows, row) for row in getattr(obj, rows.accessor).all()]
+        items = [row_record(rows, row) for row in _related(obj, rows.accessor)]
         if not rows.ordered:
             items.sort(key=sort_key)
         data[rows.key] = items
     return data
+
+
+def prefetched_as(accessor: str) -> str:
+    """Where ``export`` prefetches an entry's rows: plain lists (``to_attr``), because
+    a prefetch into a related manager clones a queryset per object and relation,
+    which at thousands of entries costs more than the queries."""
+    return f"_dump_{accessor}"
+
+
+def _related(obj: models.Model, accessor: str):
+    prefetched = getattr(obj, prefetched_as(accessor), None)
+    return prefetched if prefetched is not None else getattr(obj, accessor).all()
 
 
 def row_record(rows: Rows, row: models.Model) -> dict[str, Any]:

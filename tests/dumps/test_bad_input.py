@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def good(dump):
+def good(small_dump):
     """The lines of a good dump, and a database without any of it."""
-    rows = lines(dump)
+    rows = lines(small_dump)
     empty_database()
     return rows
 
@@ -96,9 +96,7 @@ def test_a_line_with_a_missing_or_unknown_field(good, tmp_path):
 def test_a_value_a_field_refuses(good, tmp_path):
     number, series = next((n, row) for n, row in enumerate(good, 1) if row["type"] == "series")
     path = tmp_path / "dump.jsonl.gz"
-    write_lines(
-        path, [*good[: number - 1], {**series, "start_date": "31 Jan"}, *good[number:]]
-    )
+    write_lines(path, [*good[: number - 1], {**series, "start_date": "31 Jan"}, *good[number:]])
 
     message = refused(path)
     assert message.startswith(f"Line {number}: series '{series['slug']}': start_date:")
