@@ -126,6 +126,10 @@ def exported(line_type: LineType) -> models.QuerySet:
     """What a dump holds of ``line_type``, in its order. Pictures only when an entry or a
     gallery uses them (the others are kept for old revisions, which a dump leaves out)."""
     rows = with_lines(line_type)
+    if line_type.is_entry:
+        # Implied by the join with the kind's table; said, so that SQLite reads the
+        # rows in slug order from unique_slug_per_kind's index instead of sorting.
+        rows = rows.filter(kind=line_type.model.KIND)
     if line_type.model is Picture:
         in_use = Q(pk__in=Entry.objects.filter(image__isnull=False).values("image_id"))
         rows = rows.filter(in_use | Q(pk__in=GalleryImage.objects.values("picture_id")))
