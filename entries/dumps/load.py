@@ -11,7 +11,10 @@ to an object that is neither earlier in the dump nor in the database) raises
 ``DumpError`` naming the line, and nothing is written.
 
 Entries are saved one by one through their models (``full_clean`` and ``save``),
-so bodies are rendered and their wiki links recorded as an editor's save would;
+so bodies are rendered and their wiki links recorded as an editor's save would
+(the uniqueness rules are left to the database's constraints, whose message the
+error quotes, and references are checked by the loader: ``full_clean`` would
+ask the database again for each);
 their search documents are built in bulk at the end (``search.indexing.deferred``),
 and the history gets one revision, "Imported from a Fandex dump", with a version
 of every created entry and a ``Change`` "created" each, written in bulk like the
@@ -119,6 +122,12 @@ class _Loader:
         self.later: list[tuple[int, Any]] = []
         self.created_pages: list[tuple[type[models.Model], int, str]] = []
         self.last_line = 0
+        # Types the database has no object of: no need to look each line up.
+        self.absent = {
+            name
+            for name, line_type in BY_NAME.items()
+            if not line_type.model._default_manager.exists()
+        }
 
     def line(self, number: int, raw: bytes) -> None:
         self.last_line = number
@@ -164,7 +173,11 @@ class _Loader:
 
     def _object(self, line_type: LineType, data: dict, number: int, what: str) -> None:
         key = data[line_type.key]
-        existing = with_lines(line_type).filter(**{line_type.key: key}).first()
+        if key in self.known[line_type.name]:
+            raise DumpError(f"{what} is in the dump twice.", line=number)
+        existing = None
+        if line_type.name not in self.absent:
+            existing = with_lines(line_type).filter(**{line_type.key: key}).first()
         if existing is not None:
             differing = _differences(line_type, record(line_type, existing), data)
             if differing:
@@ -186,7 +199,7 @@ class _Loader:
                 waiting.append((name, ref))
             else:
                 setattr(obj, f"{ref.field}_id", self._pk(ref, data[name], number, what))
-        obj.full_clean()
+        _validate(obj, skip=[ref.field for _name, ref in line_type.refs])
         obj.save()
         self.known[line_type.name][key] = obj.pk
         self.report.created[line_type.name] += 1
@@ -215,7 +228,7 @@ class _Loader:
         def save() -> None:
             for name, ref in rows.refs:
                 setattr(row, f"{ref.field}_id", self._pk(ref, item[name], number, what))
-            row.full_clean()
+            _validate(row, skip=[owner, *(ref.field for _name, ref in rows.refs)])
             row.save()
 
         if ahead:
@@ -226,7 +239,7 @@ class _Loader:
     def _set_later(self, obj, ref: Ref, value, number: int, what: str):
         def apply() -> None:
             setattr(obj, f"{ref.field}_id", self._pk(ref, value, number, what))
-            obj.full_clean()
+            _validate(obj, skip=[])
             # Only the reference: the rest was saved with the line (and counted once).
             type(obj)._default_manager.filter(pk=obj.pk).update(
                 **{f"{ref.field}_id": getattr(obj, f"{ref.field}_id")}
@@ -254,6 +267,12 @@ class _Loader:
                 )
             self.known[ref.type][key] = pk
         return pk
+
+
+def _validate(obj: models.Model, *, skip: list[str]) -> None:
+    """``full_clean`` without the checks that query: uniqueness and the other constraints
+    (the database enforces them) and the references ``skip`` (the loader found them)."""
+    obj.full_clean(exclude=skip, validate_unique=False, validate_constraints=False)
 
 
 def _assign(obj: models.Model, names, data: dict) -> None:

@@ -145,3 +145,26 @@ def test_an_object_already_there_but_different(good, tmp_path):
     assert str(raised.value).startswith(f"Line {number}: series '{series['slug']}' is already")
     assert "(title)" in str(raised.value) and "does not merge" in str(raised.value)
     assert list(Entry.objects.order_by("pk").values()) == entries
+
+
+def test_an_object_twice(good, tmp_path):
+    number, series = next((n, row) for n, row in enumerate(good, 1) if row["type"] == "series")
+    path = tmp_path / "dump.jsonl.gz"
+    write_lines(path, [*good[:number], series, *good[number:]])
+
+    message = refused(path)
+    assert message.startswith(f"Line {number + 1}: series '{series['slug']}' is in the dump twice")
+
+
+def test_a_rule_of_the_database(good, tmp_path):
+    """Two series with the same MyAnimeList id: the database's constraint says no."""
+    numbered = [(n, row) for n, row in enumerate(good, 1) if row.get("mal_id")]
+    (_first, one), (number, other) = numbered[:2]
+    rows = list(good)
+    rows[number - 1] = {**other, "mal_id": one["mal_id"]}
+    path = tmp_path / "dump.jsonl.gz"
+    write_lines(path, rows)
+
+    message = refused(path)
+    assert message.startswith(f"Line {number}: series '{other['slug']}' breaks a rule")
+    assert "mal_id" in message
