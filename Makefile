@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EDITOR_NAME ?= editor
 
-.PHONY: help setup setup-test run serve demo editor test test-postgres lint format browser-deps bench bench-pages clean
+.PHONY: help setup setup-test run serve demo editor test test-postgres lint format browser-deps bench bench-pages bench-dump clean
 
 help:
 	@echo "make run            set up everything and serve the demo at http://$(HOST):$(PORT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench          search latency at 100,000 entries, picture upload time and memory"
 	@echo "                    (see docs/benchmarks.md)"
 	@echo "make bench-pages    pages over HTTP on gunicorn, page cache on and off, with wrk"
+	@echo "make bench-dump     export_dump's time and peak memory at 10,000 and 100,000 entries"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,3 +108,10 @@ clean:
 # measures PostgreSQL instead.
 bench-pages: $(VENV)/.runtime-deps
 	$(BIN)/python manage.py bench_pages --import
+
+# export_dump at 10,000 and 100,000 entries: time, peak memory, file size
+# (docs/benchmarks.md, "Dumps"). A throw-away SQLite database, or DATABASE_URL.
+bench-dump: $(VENV)/.runtime-deps
+	rm -f /tmp/fandex-bench-dump.sqlite3
+	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench-dump.sqlite3} $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:////tmp/fandex-bench-dump.sqlite3} $(BIN)/python manage.py bench_dump

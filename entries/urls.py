@@ -4,9 +4,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
 
 from . import views
+from .dumps.views import AboutDataView
 from .models import Character, Episode, Series, Staff, Studio
 from .search import views as search_views
 from .sitemaps import SITEMAPS
@@ -35,11 +35,7 @@ urlpatterns = [
     path("wiki/<path:name>", views.resolve_name, name="wiki"),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search-suggest"),
-    path(
-        "about/data/",
-        TemplateView.as_view(template_name="entries/about_data.html"),
-        name="about-data",
-    ),
+    path("about/data/", AboutDataView.as_view(), name="about-data"),
     path("recent/", views.RecentChangesView.as_view(), name="recent-changes"),
     path("recent/feed/", throttled("feed")(views.RecentChangesFeed()), name="recent-feed"),
     path("wanted/", views.WantedPagesView.as_view(), name="wanted-pages"),

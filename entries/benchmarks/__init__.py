@@ -1,5 +1,5 @@
-"""The benchmarks behind ``make bench`` and ``make bench-pages``, one module a
-concern, each importing only those above it:
+"""The benchmarks behind ``make bench``, ``make bench-pages`` and ``make bench-dump``,
+one module a concern, each importing only those above it:
 
     words       made-up words and names, drawn with Zipf-like weights
     corpus      ``build`` and ``clear``: 100,000 entries (the real bangumi-data
@@ -12,6 +12,8 @@ concern, each importing only those above it:
                 cache on and off, under wrk; readers while an editor saves
     api         ``manage.py bench_api``: one list endpoint on Django REST framework
                 and on django-ninja (``api_urls`` mounts both), ms per request
+    dumps       ``manage.py bench_dump``: time and peak memory of ``export_dump`` at
+                10,000 and 100,000 entries of the corpus, each in a fresh process
 
 They are apart because building a corpus, timing searches, timing uploads and
 loading a server have nothing in common but the commands' shape; see

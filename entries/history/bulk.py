@@ -33,15 +33,16 @@ def record_bulk_history(
     pages: Sequence[Entry],
     *,
     comment: str,
-    created: Mapping[int, Sequence[models.Model]],
+    created: Mapping[int, Sequence[models.Model] | None],
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Revision:
     """One revision holding every page of ``pages``, as ``services.note`` records it.
 
     ``created`` holds the pages the caller has just created, by primary key, each
     with the other rows it wrote for them (aliases, streaming links...): their
-    versions are built from what is in memory. Every other page is read back
-    whole. ``progress(done, total)`` counts the pages as their versions are saved.
+    versions are built from what is in memory; one given with ``None`` (created, its
+    rows not at hand: ``import_dump``'s) is read back whole, as is every other
+    page. ``progress(done, total)`` counts the pages as their versions are saved.
     """
     revision = Revision.objects.create(date_created=timezone.now(), comment=comment)
     seen: set[tuple[int, str]] = set()
