@@ -87,6 +87,35 @@ class SeriesQuerySet(KindQuerySet):
             .distinct()
         )
 
+    def for_chart(self, *, year: int, season: str):
+        """A season's chart (``/seasons/<year>/<season>/``): its series by start date,
+        each with its main image, studios and streaming listings; three queries."""
+        # credits.py builds on this module: import from it when called.
+        from .credits import SeriesStudio, Streaming
+
+        return (
+            self.filter(year=year, season=season)
+            .select_related("image")
+            .prefetch_related(
+                models.Prefetch(
+                    "studio_roles", queryset=SeriesStudio.objects.select_related("studio")
+                ),
+                models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
+            )
+            .order_by(F("start_date").asc(nulls_last=True), "title", "pk")
+        )
+
+    def seasons(self):
+        """(year, season, latest ``updated_at``) of every season some series has, oldest
+        first: the season charts there are; one query."""
+        return (
+            self.filter(year__isnull=False)
+            .exclude(season="")
+            .values_list("year", "season")
+            .annotate(latest=models.Max("updated_at"))
+            .order_by("year", "season")
+        )
+
 
 class Series(Entry):
     """An anime work: a TV series, a film, an OVA..."""
