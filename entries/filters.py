@@ -54,6 +54,7 @@ from .models import (
 MAX_TAGS = 5
 # Tags offered in the tag facet, most used first (the selected ones always are).
 TAG_CHOICES = 100
+NUL_MESSAGE = _("Null characters are not allowed.")
 YEAR_RANGE_MESSAGE = format_lazy(_("Year must be between {} and {}."), MIN_YEAR, MAX_YEAR)
 
 
@@ -106,6 +107,8 @@ class TagsField(forms.Field):
     def to_python(self, value):
         slugs = []
         for item in value or []:
+            if "\x00" in str(item):
+                raise forms.ValidationError(NUL_MESSAGE)
             slug = str(item).strip().lower()[:100]
             if slug and slug not in slugs:
                 slugs.append(slug)
@@ -121,6 +124,12 @@ class TagsField(forms.Field):
 
 class ChoiceFilter(forms.ChoiceField):
     """A drop-down filter whose unknown value says which value was not known."""
+
+    def to_python(self, value):
+        # Refused before the message echoes it, as CharField refuses it.
+        if "\x00" in str(value):
+            raise forms.ValidationError(NUL_MESSAGE)
+        return super().to_python(value)
 
     def __init__(self, *, noun: str, **kwargs):
         kwargs.setdefault("required", False)
