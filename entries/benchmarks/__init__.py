@@ -10,6 +10,8 @@ concern, each importing only those above it:
     forms       what a browser would submit from an HTML form (the tests use it too)
     pages       ``manage.py bench_pages``: public pages over HTTP on gunicorn, page
                 cache on and off, under wrk; readers while an editor saves
+    indexes     ``manage.py bench_indexes``: the indexes (first, deep and last
+                pages, filters), a season chart, an episode list, cold, in process
 
 They are apart because building a corpus, timing searches, timing uploads and
 loading a server have nothing in common but the commands' shape; see
