@@ -32,8 +32,8 @@ class Season:
 
     @classmethod
     def parse(cls, year: int, name: str) -> Season | None:
-        """The season of an address, or None if no series can have it."""
-        name = name.lower()
+        """The season of an address, or None if no series can have it (or the name is
+        not written as the addresses write it: ``/seasons/2024/Winter/`` is not a page)."""
         if name not in ORDER or not MIN_YEAR <= year <= MAX_YEAR:
             return None
         return cls(year, name)

@@ -60,31 +60,11 @@ class SeriesQuerySet(KindQuerySet):
             models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
         )
 
-    def for_list(self, *, tag: str = "", year: int | None = None, query: str = ""):
-        """The series index: cards, narrowed by a tag slug, a year and words of a name."""
-        series = self.for_cards()
-        if tag:
-            series = series.filter(tags__slug=tag)
-        if year is not None:
-            series = series.filter(year=year)
-        if query:
-            series = series.similar_to(query)
-        return series
-
     def featured(self):
         """What the home page shows first: airing series, then the newest."""
         airing_first = Case(When(status=Series.Status.AIRING, then=Value(0)), default=Value(1))
         return self.for_cards().order_by(
             airing_first, F("year").desc(nulls_last=True), "-updated_at", "-pk"
-        )
-
-    def years(self):
-        """The distinct years of these series, newest first."""
-        return (
-            self.filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
         )
 
     def for_chart(self, *, year: int, season: str):

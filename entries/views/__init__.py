@@ -1,8 +1,9 @@
 """The public pages, one module per part of the site; ``entries.urls`` routes them.
 
 Views stay thin: each takes its rows from a queryset method (``for_page``,
-``for_cards``, ``for_list``...) or a helper in ``selectors``, so that templates
-never query and every page costs a fixed number of queries. Bad input is a
+``for_cards``, ``for_chart``...), ``filters.IndexQuery`` (the indexes) or a
+helper in ``selectors``, so that templates never query and every page costs a
+fixed number of queries. Bad input is a
 clear answer, never a 500 (each module says how).
 
 The split follows the site's sections, so that a page's view is found by the

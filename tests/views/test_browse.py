@@ -342,7 +342,13 @@ def test_a_season_chart_costs_three_queries(client, django_assert_num_queries, r
 
 
 @pytest.mark.parametrize(
-    "path", ["/seasons/1800/winter/", "/seasons/2024/monsoon/", "/seasons/99999999999/fall/"]
+    "path",
+    [
+        "/seasons/1800/winter/",
+        "/seasons/2024/monsoon/",
+        "/seasons/99999999999/fall/",
+        "/seasons/2024/Winter/",
+    ],
 )
 def test_a_season_no_series_can_have_is_a_404(client, db, path):
     assert client.get(path).status_code == 404
