@@ -20,10 +20,16 @@ urlpatterns = [
     path("series/", views.SeriesListView.as_view(), name="series-list"),
     path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series-detail"),
     path(
+        "series/<slug:slug>/episodes/",
+        views.EpisodeListView.as_view(),
+        name="episode-list",
+    ),
+    path(
         "series/<slug:slug>/episodes/<int:number>/",
         views.EpisodeDetailView.as_view(),
         name="episode-detail",
     ),
+    path("seasons/<int:year>/<slug:season>/", views.SeasonChartView.as_view(), name="season"),
     path("characters/", views.CharacterListView.as_view(), name="character-list"),
     path("characters/<slug:slug>/", views.CharacterDetailView.as_view(), name="character-detail"),
     path("staff/", views.StaffListView.as_view(), name="staff-list"),

@@ -14,6 +14,8 @@ one module a concern, each importing only those above it:
                 and on django-ninja (``api_urls`` mounts both), ms per request
     dumps       ``manage.py bench_dump``: time and peak memory of ``export_dump`` at
                 10,000 and 100,000 entries of the corpus, each in a fresh process
+    indexes     ``manage.py bench_indexes``: the indexes (first, deep and last
+                pages, filters), a season chart, an episode list, cold, in process
 
 They are apart because building a corpus, timing searches, timing uploads and
 loading a server have nothing in common but the commands' shape; see

@@ -47,6 +47,7 @@ from .entries import (
     Tag,
     TaggedEntry,
     TagQuerySet,
+    TitleSortKey,
     answers_to,
     names_of,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "Tag",
     "TagQuerySet",
     "TaggedEntry",
+    "TitleSortKey",
     "VoiceCredit",
     "WikiLink",
     "WikiLinkQuerySet",

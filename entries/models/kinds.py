@@ -60,17 +60,6 @@ class SeriesQuerySet(KindQuerySet):
             models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
         )
 
-    def for_list(self, *, tag: str = "", year: int | None = None, query: str = ""):
-        """The series index: cards, narrowed by a tag slug, a year and words of a name."""
-        series = self.for_cards()
-        if tag:
-            series = series.filter(tags__slug=tag)
-        if year is not None:
-            series = series.filter(year=year)
-        if query:
-            series = series.similar_to(query)
-        return series
-
     def featured(self):
         """What the home page shows first: airing series, then the newest."""
         airing_first = Case(When(status=Series.Status.AIRING, then=Value(0)), default=Value(1))
@@ -78,13 +67,33 @@ class SeriesQuerySet(KindQuerySet):
             airing_first, F("year").desc(nulls_last=True), "-updated_at", "-pk"
         )
 
-    def years(self):
-        """The distinct years of these series, newest first."""
+    def for_chart(self, *, year: int, season: str):
+        """A season's chart (``/seasons/<year>/<season>/``): its series by start date,
+        each with its main image, studios and streaming listings; three queries."""
+        # credits.py builds on this module: import from it when called.
+        from .credits import SeriesStudio, Streaming
+
+        return (
+            self.filter(year=year, season=season)
+            .select_related("image")
+            .prefetch_related(
+                models.Prefetch(
+                    "studio_roles", queryset=SeriesStudio.objects.select_related("studio")
+                ),
+                models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
+            )
+            .order_by(F("start_date").asc(nulls_last=True), "title", "pk")
+        )
+
+    def seasons(self):
+        """(year, season, latest ``updated_at``) of every season some series has, oldest
+        first: the season charts there are; one query."""
         return (
             self.filter(year__isnull=False)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
+            .exclude(season="")
+            .values_list("year", "season")
+            .annotate(latest=models.Max("updated_at"))
+            .order_by("year", "season")
         )
 
 

@@ -9,9 +9,25 @@ in ``entries.search.indexing``.
 
 from django.db import connection
 
-from .base import SearchBackend, SearchPage, SearchResult
+from .base import (
+    SearchBackend,
+    SearchPage,
+    SearchResult,
+    TooCostly,
+    parse_filters,
+    parse_query,
+)
 
-__all__ = ["SearchBackend", "SearchPage", "SearchResult", "get_backend", "search", "suggest"]
+__all__ = [
+    "SearchBackend",
+    "SearchPage",
+    "SearchResult",
+    "TooCostly",
+    "get_backend",
+    "matching_ids",
+    "search",
+    "suggest",
+]
 
 _backends: dict[str, SearchBackend] = {}
 
@@ -53,3 +69,18 @@ def search(
 def suggest(query: str, *, limit: int = 8) -> list[dict]:
     """Up to ``limit`` entries for the search box, as ``{"title", "kind", "url"}``."""
     return get_backend().suggest(query, limit=limit)
+
+
+def matching_ids(query: str, *, kind: str) -> list[int]:
+    """The ids of the entries of ``kind`` that ``search(query, kind=kind)`` finds, best
+    first: the same typos, aliases and name fragments, at most ``MAX_RESULTS`` of
+    them; one query. The indexes' name filter narrows its lists with them.
+
+    Raises ``TooCostly`` when the search ran past its time budget.
+    """
+    parsed = parse_query(query)
+    if not parsed.terms:
+        return []
+    backend = get_backend()
+    hits, _ = backend.ranked(parsed, parse_filters(kind=kind), limit=backend.max_results, offset=0)
+    return [hit.entry_id for hit in hits]

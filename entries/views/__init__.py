@@ -1,8 +1,9 @@
 """The public pages, one module per part of the site; ``entries.urls`` routes them.
 
 Views stay thin: each takes its rows from a queryset method (``for_page``,
-``for_cards``, ``for_list``...) or a helper in ``selectors``, so that templates
-never query and every page costs a fixed number of queries. Bad input is a
+``for_cards``, ``for_chart``...), ``filters.IndexQuery`` (the indexes) or a
+helper in ``selectors``, so that templates never query and every page costs a
+fixed number of queries. Bad input is a
 clear answer, never a 500 (each module says how).
 
 The split follows the site's sections, so that a page's view is found by the
@@ -14,6 +15,8 @@ page's name. Submodules import downwards only, in this order:
 - ``home``: the home page.
 - ``indexes``: the index of each kind of entry; the series index's filters.
 - ``details``: entry pages, one view per kind.
+- ``episodes``: a series' list of episodes.
+- ``seasons``: a season's chart.
 - ``tags``: the tag index and a tag's page.
 - ``wiki``: the ``/wiki/<name>`` resolver, its "no such page" page, wanted pages.
 - ``history``: an entry's public history and the diff of one revision.
@@ -31,6 +34,7 @@ from .details import (
     StaffDetailView,
     StudioDetailView,
 )
+from .episodes import EpisodeListView
 from .history import EntryHistoryView, RevisionDiffView
 from .home import HomeView
 from .indexes import (
@@ -41,6 +45,7 @@ from .indexes import (
     StudioListView,
 )
 from .recent import RecentChangesFeed, RecentChangesView
+from .seasons import SeasonChartView
 from .tags import TagDetailView, TagListView
 from .wiki import WantedPagesView, resolve_name
 
@@ -51,10 +56,12 @@ __all__ = [
     "EntryHistoryView",
     "EntryListView",
     "EpisodeDetailView",
+    "EpisodeListView",
     "HomeView",
     "RecentChangesFeed",
     "RecentChangesView",
     "RevisionDiffView",
+    "SeasonChartView",
     "SeriesDetailView",
     "SeriesListView",
     "StaffDetailView",

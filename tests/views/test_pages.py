@@ -266,9 +266,15 @@ def test_series_index_filters_by_tag(client, world):
 def test_series_index_filters_by_year(client, world):
     response = client.get(reverse("entries:series-list"), {"year": "2024"})
     assert {s.title for s in response.context["entries"]} == {"Metallic Rouge", "Rouge Chibi"}
-    # The year select offers every year a series has, newest first.
-    assert response.context["year_choices"] == [2026, 2024, 2007]
-    assert '<option value="2024" selected>' in response.content.decode()
+    # The year select offers every year a series has, newest first, with its count
+    # among the series matching the other filters (none here).
+    years = next(facet for facet in response.context["facets"] if facet.name == "year")
+    assert [(option.value, option.count) for option in years.options] == [
+        ("2026", 1),
+        ("2024", 2),
+        ("2007", 1),
+    ]
+    assert '<option value="2024" selected>2024 (2)</option>' in response.content.decode()
 
 
 def test_series_index_finds_a_name_or_alias(client, world):
@@ -280,7 +286,8 @@ def test_series_index_finds_a_name_or_alias(client, world):
 
 def test_series_index_offers_the_tags_of_series(client, world):
     response = client.get(reverse("entries:series-list"))
-    assert [tag.name for tag in response.context["tag_choices"]] == ["androids", "mecha"]
+    tags = response.context["tag_facet"]
+    assert sorted(option.label for option in tags.options) == ["androids", "mecha"]
     assert '<option value="mecha">mecha (1)</option>' in response.content.decode()
 
 
@@ -296,7 +303,8 @@ def test_series_filters_survive_pagination(client):
 
     second = client.get(reverse("entries:series-list") + next_links[0])
     assert [s.title for s in second.context["entries"]] == ["Robot 2", "Robot 3"]
-    assert second.context["filters"] == {"query": "", "tag": "mecha", "year": 2020}
+    filters = second.context["filters"]
+    assert (filters["q"], filters["tag"], filters["year"]) == ("", ["mecha"], 2020)
 
 
 # --- Entry pages -----------------------------------------------------------------------------

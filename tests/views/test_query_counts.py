@@ -309,12 +309,12 @@ def test_home(rows, measure, illustrate):
 @pytest.mark.parametrize(
     ("url_name", "queries"),
     [
-        # Count for the paginator, the page of entries, their tags.
-        ("character-list", 3),
-        ("staff-list", 3),
-        ("studio-list", 3),
-        # The same, then the tag choices and the year choices of the filters.
-        ("series-list", 5),
+        # Count for the paginator, the page of entries, their tags, the tag facet.
+        ("character-list", 4),
+        ("staff-list", 4),
+        ("studio-list", 4),
+        # The same, and the format, season, year and status facets.
+        ("series-list", 8),
     ],
 )
 def test_index(rows, measure, url_name, queries, illustrate):
@@ -328,8 +328,8 @@ def test_index(rows, measure, url_name, queries, illustrate):
 def test_series_index_with_filters(rows, measure, illustrate):
     illustrate(build_catalogue(rows), 0)
     url = reverse("entries:series-list") + "?tag=shared&year=2020&q=series&page=1"
-    # Count, page of series, their tags, the tag choices, the year choices.
-    response = measure(url, 5)
+    # The name search; count, page of series, their tags; five facets.
+    response = measure(url, 9)
     assert len(response.context["entries"]) == min(24, rows + 1)
     assert_cards_pictured(response, min(24, rows + 1))
 

@@ -47,7 +47,8 @@ def test_index_lists_a_sitemap_per_kind_and_for_tags_with_their_last_edits(clien
         item.findtext("sm:loc", namespaces=NS): item.findtext("sm:lastmod", namespaces=NS)
         for item in index.iterfind("sm:sitemap", NS)
     }
-    assert set(sitemaps) == {section_url(kind) for kind in [*KIND_MODELS, "tags"]}
+    sections = [*KIND_MODELS, "tags", "seasons", "episode-lists"]
+    assert set(sitemaps) == {section_url(kind) for kind in sections}
     # Each section's lastmod is its latest edit: the series section has only "Old".
     assert sitemaps[section_url("series")].startswith("2020-05-01")
     latest_character = Entry.objects.filter(kind="character").latest("updated_at").updated_at
@@ -145,7 +146,7 @@ def test_the_index_costs_the_same_queries_whatever_the_size(
         f.make_staff()
         f.make_studio()
     client.get(reverse("entries:sitemap"))
-    # Per section: its latest edit and its count.
-    with django_assert_num_queries(2 * (len(KIND_MODELS) + 1)):
+    # Per section (the kinds, tags, seasons, episode lists): its latest edit and its count.
+    with django_assert_num_queries(2 * (len(KIND_MODELS) + 3)):
         client.get(reverse("entries:sitemap"))
     assert Series.objects.count() == rows
