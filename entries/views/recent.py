@@ -43,7 +43,8 @@ class RecentChangesFilterForm(forms.Form):
     )
     editor = forms.CharField(label=_("Editor"), required=False, max_length=150)
     q = forms.CharField(label=_("Summary"), required=False, max_length=200)
-    bots = forms.BooleanField(label=_("Show changes by bots"), required=False)
+    # "1" shows the bots' changes, anything else hides them (as on the home page).
+    bots = forms.CharField(label=_("Show changes by bots"), required=False, max_length=200)
 
     def filters(self) -> dict:
         """The valid filters (empty strings for the rest; ``bots`` is ``"1"`` or ``""``)."""
@@ -51,7 +52,7 @@ class RecentChangesFilterForm(forms.Form):
             self.is_valid()
         data = self.cleaned_data
         filters = {name: (data.get(name) or "").strip() for name in ("kind", "editor", "q")}
-        filters["bots"] = "1" if data.get("bots") else ""
+        filters["bots"] = "1" if data.get("bots") == "1" else ""
         return filters
 
 
