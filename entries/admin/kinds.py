@@ -105,7 +105,10 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
 
     def get_fieldsets(self, request, obj=None):
         # Featuring is an edit like any other: saved, and kept in the history, with the page.
-        fieldsets = [*super().get_fieldsets(request, obj), (_("Home page"), {"fields": ["featured"]})]
+        fieldsets = [
+            *super().get_fieldsets(request, obj),
+            (_("Home page"), {"fields": ["featured"]}),
+        ]
         if not self.may_protect(request):
             return fieldsets
         return [*fieldsets, (_("Protection"), {"fields": ["protected"]})]

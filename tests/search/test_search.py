@@ -639,7 +639,9 @@ def test_suggest_costs_at_most_four_queries(db, django_assert_max_num_queries, r
     assert len(suggestions) == min(20, 1 + 2 * rows)
 
 
-@pytest.mark.parametrize("query", ["metalic rou", "metalic rouge", "metallic rouje", "rouge metalic"])
+@pytest.mark.parametrize(
+    "query", ["metalic rou", "metalic rouge", "metallic rouje", "rouge metalic"]
+)
 def test_suggest_tolerates_typos_as_the_search_page_does(world, query, django_assert_num_queries):
     assert search(query).results[0].entry.title == "Metallic Rouge"
     with django_assert_num_queries(4):

@@ -86,10 +86,9 @@ def test_a_programs_write_marks_its_changes_and_an_editors_does_not(mixed):
 
 def test_a_nested_write_is_automated_as_the_outer_one_is(editor):
     series = factories.make_series(title="Nested")
-    with recorded(summary="Outer", automated=True):
-        with recorded(user=editor, summary="Inner"):
-            series.save()
-            note(series, Change.Action.CHANGE)
+    with recorded(summary="Outer", automated=True), recorded(user=editor, summary="Inner"):
+        series.save()
+        note(series, Change.Action.CHANGE)
     assert Change.objects.get(entry=series).automated is True
 
 

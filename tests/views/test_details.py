@@ -92,7 +92,9 @@ def test_the_demo_studio_page_names_works_once_and_each_person_once(client):
     assert re.findall(r"<h2[^>]*>Works</h2>", page) == ['<h2 id="works-heading">Works</h2>']
     people = page[page.index('id="people-heading"') :]
     people = people[: people.index("</section>")]
-    rows = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="role">([^<]+)</span>', people)
+    rows = re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a> <span class="role">([^<]+)</span>', people
+    )
     assert rows == [
         ("/staff/hiroshi-osaka/", "Hiroshi Ōsaka", "Founder"),
         ("/staff/masahiko-minami/", "Masahiko Minami", "Founder, President"),
@@ -218,9 +220,13 @@ def test_a_bad_time_zone_stops_the_start():
         timeout=60,
     )
     assert result.returncode != 0
-    assert result.stderr.strip().splitlines()[-1].endswith(
-        "TIME_ZONE='Mars/Olympus_Mons': not a time zone; give an IANA name such as UTC, "
-        "Europe/Paris or Asia/Tokyo."
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "TIME_ZONE='Mars/Olympus_Mons': not a time zone; give an IANA name such as UTC, "
+            "Europe/Paris or Asia/Tokyo."
+        )
     )
 
 
