@@ -28,6 +28,7 @@ from .models import (
     SeriesStudio,
     Staff,
     StaffCredit,
+    StudioMember,
     Tag,
     WikiLink,
 )
@@ -223,6 +224,21 @@ def roles_by(rows: Iterable[StaffCredit | SeriesStudio], attribute: str) -> list
     return [
         Roles(item=item, roles=[label for _, label in sorted(roles)])
         for item, roles in merged.values()
+    ]
+
+
+def positions_by_person(members: Iterable[StudioMember]) -> list[Roles]:
+    """A studio's people, each once with every position ("Founder, President"), those
+    with the first position of ``StudioMember.Position`` first, then by name."""
+    rank = _role_rank(StudioMember.Position)
+    merged: dict[int, tuple[Staff, list]] = {}
+    for member in members:
+        _, positions = merged.setdefault(member.person_id, (member.person, []))
+        positions.append((rank.get(member.position, len(rank)), member.get_position_display()))
+    people = [(sorted(positions), person) for person, positions in merged.values()]
+    people.sort(key=lambda row: (row[0][0][0], row[1].title.casefold(), row[1].pk))
+    return [
+        Roles(item=person, roles=[label for _, label in positions]) for positions, person in people
     ]
 
 

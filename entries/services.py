@@ -1,7 +1,9 @@
 """The one write path: every change to an entry goes through here.
 
 A write is ``with recorded(user=..., summary=...)``, with ``note(entry, action)``
-for each entry it is about. That one block
+for each entry it is about (``automated=True`` for a program's write, as the
+importer's and the demo's: their ``Change`` rows are marked, and recent changes
+and the home page hide them unless asked). That one block
 
 - records the history: one django-reversion revision holding every noted entry
   whole (what ``history.registry`` declares), with a ``Change`` row each;
@@ -63,6 +65,8 @@ CHUNK_SIZE = 500
 class _Write:
     """What one write changed, collected as it goes."""
 
+    # A program's write (``recorded(automated=True)``): its changes are marked so.
+    automated: bool = False
     changed: set[int] = field(default_factory=set)
     # Pages showing an entry deleted in this write, found before its rows went.
     entries: set[int] = field(default_factory=set)
@@ -85,16 +89,18 @@ _current: ContextVar[_Write | None] = ContextVar("fandex_write", default=None)
 
 
 @contextmanager
-def recorded(*, user=None, summary: str = ""):
+def recorded(*, user=None, summary: str = "", automated: bool = False):
     """One write, by ``user`` with the edit ``summary``: see the module docstring.
+    ``automated``: a program makes it (an import, the demo load), not an editor.
 
-    Nested inside another ``recorded`` block, it joins the outer write.
+    Nested inside another ``recorded`` block, it joins the outer write (and is
+    automated as that one is).
     """
     if _current.get() is not None:
         with record.revision(user=user, summary=summary):
             yield
         return
-    write = _Write()
+    write = _Write(automated=automated)
     token = _current.set(write)
     try:
         with transaction.atomic():
@@ -112,8 +118,8 @@ def note(entry: Entry, action: str) -> None:
     """Put ``entry`` (all of it) in the current write and say what happened to it
     (a ``Change.Action``). Call inside ``recorded`` after the entry was saved, or
     before it is deleted."""
-    record.add_entry(entry, action)
     write = _current.get()
+    record.add_entry(entry, action, automated=write is not None and write.automated)
     if write is not None:
         write.note(entry, action)
 

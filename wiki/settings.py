@@ -9,6 +9,7 @@ See the README, "Settings" and "Deploying".
 """
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,25 @@ def env_int(name: str, default: int, *, low: int = 0) -> int:
     return value
 
 
+def env_time_zone(default: str = "UTC") -> str:
+    """``DJANGO_TIME_ZONE`` (else ``TIME_ZONE``): an IANA zone name, checked now, so
+    that a typo stops the start with one line instead of showing the wrong times."""
+    for name in ("DJANGO_TIME_ZONE", "TIME_ZONE"):
+        raw = os.environ.get(name, "").strip()
+        if raw:
+            break
+    else:
+        return default
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: not a time zone; give an IANA name such as UTC, "
+            "Europe/Paris or Asia/Tokyo."
+        ) from None
+    return raw
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 # A fixed key is only acceptable for local development. A production process
@@ -71,6 +91,8 @@ if _bind_host and _bind_host not in {"0.0.0.0", "::", "[::]"}:
         _DEFAULT_HOSTS.append(_bind_host)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ",".join(_DEFAULT_HOSTS))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# A refused form gets the site's styled 403 page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "entries.views.errors.csrf_failure"
 
 # --- Behind a reverse proxy ----------------------------------------------------
 # nginx (deploy/nginx-fandex.conf) ends TLS and passes the request on over plain
@@ -253,7 +275,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# Times on pages are shown in this zone, with its name (recent changes, history).
+TIME_ZONE = env_time_zone()
 USE_I18N = True
 USE_TZ = True
 

@@ -104,7 +104,11 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
         return allowed and self._unprotected_or_senior(request, obj)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        # Featuring is an edit like any other: saved, and kept in the history, with the page.
+        fieldsets = [
+            *super().get_fieldsets(request, obj),
+            (_("Home page"), {"fields": ["featured"]}),
+        ]
         if not self.may_protect(request):
             return fieldsets
         return [*fieldsets, (_("Protection"), {"fields": ["protected"]})]

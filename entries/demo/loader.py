@@ -242,7 +242,7 @@ class _Loader:
         entries = Entry.objects.in_bulk(list(self.touched))
         for pk, created in self.touched.items():
             action = Change.Action.CREATE if created else Change.Action.CHANGE
-            with recorded(summary=DEMO_COMMENT):
+            with recorded(summary=DEMO_COMMENT, automated=True):
                 note(entries[pk], action)
 
     def picture(self, card: DemoCard) -> Picture:

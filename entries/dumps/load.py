@@ -98,7 +98,10 @@ def import_dump(path: str | Path, *, history: bool = True) -> ImportReport:
             if history and loader.created_pages:
                 pages = [model(pk=pk, title=title) for model, pk, title in loader.created_pages]
                 revision = record_bulk_history(
-                    pages, comment=COMMENT, created=dict.fromkeys(page.pk for page in pages)
+                    pages,
+                    comment=COMMENT,
+                    created=dict.fromkeys(page.pk for page in pages),
+                    automated=True,
                 )
                 loader.report.revision_id = revision.pk
             # Bulk writes bypass ``services.recorded``: announce them the same way.

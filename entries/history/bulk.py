@@ -34,9 +34,12 @@ def record_bulk_history(
     *,
     comment: str,
     created: Mapping[int, Sequence[models.Model] | None],
+    automated: bool,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> Revision:
     """One revision holding every page of ``pages``, as ``services.note`` records it.
+    ``automated``: whether a program wrote them (an import) rather than an editor,
+    as ``services.recorded(automated=...)`` marks the changes.
 
     ``created`` holds the pages the caller has just created, by primary key, each
     with the other rows it wrote for them (aliases, streaming links...): their
@@ -96,6 +99,7 @@ def record_bulk_history(
                 title=page.title,
                 action=Change.Action.CREATE if page.pk in created else Change.Action.CHANGE,
                 version=page.version,
+                automated=automated,
             )
             for page in pages
         ),

@@ -29,8 +29,9 @@ def revision(*, user=None, summary: str = ""):
         yield
 
 
-def add_entry(entry: Entry, action: str) -> None:
-    """Put ``entry`` (all of it) in the current revision and say what happened to it.
+def add_entry(entry: Entry, action: str, *, automated: bool = False) -> None:
+    """Put ``entry`` (all of it) in the current revision and say what happened to it
+    (``automated``: a program did it, not an editor).
 
     Call inside ``revision`` after the entry was saved, or before it is deleted.
     """
@@ -46,6 +47,7 @@ def add_entry(entry: Entry, action: str) -> None:
         title=entry.title,
         action=action,
         version=0 if deleted else entry.version,
+        automated=automated,
     )
 
 

@@ -37,6 +37,10 @@ class Change(NaturalKeyMixin, CleanTextMixin, models.Model):
     action = models.CharField(max_length=16, choices=Action.choices)
     # The entry's version after this change (0 for a deletion).
     version = models.PositiveIntegerField(default=0)
+    # Written by a program (an import, the demo load), not an editor: recent changes
+    # and the home page hide these unless asked (MediaWiki's "hide bots"). Every
+    # change of a revision has the same value (``services.recorded(automated=...)``).
+    automated = models.BooleanField(default=False)
 
     objects = NaturalKeyQuerySet.as_manager()
 

@@ -5,7 +5,8 @@ The bottom of ``entries.models``: every other submodule builds on this one.
 """
 
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
@@ -149,8 +150,40 @@ class EntryQuerySet(NaturalKeyQuerySet):
             models.Prefetch("gallery", GalleryImage.objects.select_related("picture"))
         )
 
-    def recently_updated(self):
-        return self.order_by("-updated_at", "-pk")
+    def recently_updated(self, *, automated: bool = True):
+        """Newest first. ``automated=False`` leaves out the entries whose latest
+        recorded change a program made (an import, the demo load: ``Change.automated``),
+        as recent changes hide them; an entry with no recorded change stays."""
+        entries = self.order_by("-updated_at", "-pk")
+        if automated:
+            return entries
+        # changes.py builds on this module: import from it when called.
+        from .changes import Change
+
+        # Change ids grow with time: the highest is the latest, and the entry_pk
+        # index finds it without reading the revisions.
+        latest = Change.objects.filter(entry_pk=OuterRef("pk")).order_by("-pk")
+        return entries.alias(
+            by_program=Coalesce(Subquery(latest.values("automated")[:1]), Value(False))
+        ).filter(by_program=False)
+
+    def featured_first(self):
+        """What the home page features: the editors' picks (``featured``, 1 first),
+        then series, airing first, then the newest. Each row carries its series
+        row (``as_series``), for a card's format and year."""
+        # "airing" is Series.Status.AIRING (kinds.py builds on this module).
+        airing_first = Case(When(as_series__status="airing", then=Value(0)), default=Value(1))
+        return (
+            self.filter(Q(featured__isnull=False) | Q(kind=Entry.Kind.SERIES))
+            .select_related("as_series")
+            .order_by(
+                F("featured").asc(nulls_last=True),
+                airing_first,
+                F("as_series__year").desc(nulls_last=True),
+                "-updated_at",
+                "-pk",
+            )
+        )
 
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
@@ -241,6 +274,16 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
         default=False,
         help_text=_("Only senior editors can change or delete a protected page."),
     )
+    # Editors' picks for the home page, which shows them first (``featured_first``).
+    featured = models.PositiveSmallIntegerField(
+        _("featured position"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Feature this page on the home page: 1 comes first, then 2... "
+            "Leave empty not to feature it."
+        ),
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -271,6 +314,11 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
                 models.F("title"),
                 models.F("id"),
                 name="entry_kind_sort_key_idx",
+            ),
+            models.Index(
+                fields=["featured"],
+                name="entry_featured_idx",
+                condition=Q(featured__isnull=False),
             ),
         ]
 
@@ -331,6 +379,26 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
         # empty slug) checks the slug the page will really get.
         if not self.slug and (self.title or self.native_title):
             self.slug = self.make_slug()
+
+    @property
+    def shown_native_title(self) -> str:
+        """The native title where it says more than the title: a page whose title
+        is its native name (``ボンズ``, ``ボンズ``) shows that name once."""
+        if name_key(self.native_title) == name_key(self.title):
+            return ""
+        return self.native_title
+
+    def other_names(self) -> list["Alias"]:
+        """The aliases "Also known as" lists: each name once, never the title or the
+        native title again (by name key: letter case and spacing aside). From
+        ``aliases.all()``, so a prefetch serves it."""
+        seen = {name_key(self.title), name_key(self.native_title)}
+        names = []
+        for alias in self.aliases.all():
+            if alias.name_key not in seen:
+                seen.add(alias.name_key)
+                names.append(alias)
+        return names
 
     @property
     def specific(self):

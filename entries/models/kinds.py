@@ -5,7 +5,7 @@ each page and list shows), ``KIND_MODELS`` and the year range.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -58,13 +58,6 @@ class SeriesQuerySet(KindQuerySet):
                 "episodes", queryset=Episode.objects.select_related("image").order_by("number")
             ),
             models.Prefetch("streaming", queryset=Streaming.objects.select_related("platform")),
-        )
-
-    def featured(self):
-        """What the home page shows first: airing series, then the newest."""
-        airing_first = Case(When(status=Series.Status.AIRING, then=Value(0)), default=Value(1))
-        return self.for_cards().order_by(
-            airing_first, F("year").desc(nulls_last=True), "-updated_at", "-pk"
         )
 
     def for_chart(self, *, year: int, season: str):

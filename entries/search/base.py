@@ -590,12 +590,15 @@ class SearchBackend:
 
     def suggest(self, query: str, *, limit: int = 8) -> list[dict]:
         """Entries for the search box: a name that is the query, then names that start
-        with it (shortest first), then names that contain it. Two queries at most.
+        with it (shortest first), then names that contain it, then names *like* it
+        (typos: ``metalic rou``), as the search page finds them. Two queries, four
+        when the first two leave room and the query may be a typo.
 
         Each way of matching reads only a few rows from its index: the first
         names in alphabetical order that start with the query (titles, native
-        titles and aliases have a b-tree on their name key each), and the
-        first ``SUGGEST_CANDIDATES`` names containing it.
+        titles and aliases have a b-tree on their name key each), the first
+        ``SUGGEST_CANDIDATES`` names containing it, and the search's own typo
+        candidates (``ranked``).
         """
         text, _ = clean_text(query, limit=100)
         key = name_key(text)
@@ -625,7 +628,27 @@ class SearchBackend:
                 .exclude(pk__in=[entry.pk for entry in found])
                 .order_by(Length("title"), "title", "pk")[: limit - len(found)]
             )
+        if len(found) < limit and len(text) >= MIN_INDEXED_LENGTH:
+            found += self._similar_names(text, limit=limit - len(found), skip=found)
         return [
             {"title": entry.title, "kind": entry.kind, "url": entry.get_absolute_url()}
             for entry in found
         ]
+
+    def _similar_names(self, text: str, *, limit: int, skip: list[Entry]) -> list[Entry]:
+        """Up to ``limit`` entries with a name like ``text`` (the search's typos, most
+        alike first), ``skip`` left out: two queries, none when ``text`` cannot be a
+        typo (``ParsedQuery.similar_text``)."""
+        parsed = parse_query(text)
+        if not parsed.similar_text:
+            return []
+        try:
+            hits, _ = self.ranked(parsed, parse_filters(), limit=limit + len(skip), offset=0)
+        except TooCostly:
+            return []
+        skipped = {entry.pk for entry in skip}
+        ids = [hit.entry_id for hit in hits if hit.similar and hit.entry_id not in skipped]
+        if not ids:
+            return []
+        entries = Entry.objects.with_urls().in_bulk(ids[:limit])
+        return [entries[pk] for pk in ids[:limit] if pk in entries]

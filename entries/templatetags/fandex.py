@@ -9,10 +9,14 @@ register = template.Library()
 
 def card_meta(entry: Entry) -> str:
     """The short line under a card's title, from fields the card's row already has."""
-    if isinstance(entry, Series):
-        parts = [entry.get_format_display()]
-        if entry.year:
-            parts.append(str(entry.year))
+    # An Entry row from ``featured_first()`` carries its series row; others have none.
+    series = entry if isinstance(entry, Series) else None
+    if series is None and entry.kind == Entry.Kind.SERIES and Entry.as_series.is_cached(entry):
+        series = entry.as_series
+    if series is not None:
+        parts = [series.get_format_display()]
+        if series.year:
+            parts.append(str(series.year))
         return " · ".join(parts)
     if isinstance(entry, Staff):
         return ", ".join(entry.occupation_list)

@@ -22,6 +22,7 @@ page's name. Submodules import downwards only, in this order:
 - ``history``: an entry's public history and the diff of one revision.
 - ``recent``: recent changes across every entry, and their Atom feed.
 - ``seo``: ``/robots.txt`` and ``/random/`` (the sitemaps are ``entries.sitemaps``).
+- ``errors``: the CSRF failure page (``CSRF_FAILURE_VIEW``).
 
 The search page's views live with the search (``entries.search.views``).
 """

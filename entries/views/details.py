@@ -90,6 +90,7 @@ class StudioDetailView(EntryDetailView):
         ]
         return super().get_context_data(
             works=selectors.roles_by(studio.series_roles.all(), "series"),
+            people=selectors.positions_by_person(studio.members.all()),
             founders=founders,
             **kwargs,
         )

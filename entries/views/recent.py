@@ -1,7 +1,9 @@
 """Recent changes across every kind of entry, and their Atom feed.
 
 Both read ``Change`` rows (one per entry per revision), newest first, with the
-revision's editor, time and edit summary. Filters: ``?kind=series``,
+revision's editor, time and edit summary. Changes made by programs (imports,
+the demo load: ``Change.automated``) are left out unless ``?bots=1`` asks for
+them, as MediaWiki hides bots. Filters: ``?kind=series``,
 ``?editor=<username>`` and ``?q=`` (the edit summary contains). An invalid
 filter value is reported on the page and left out; an editor nobody is called
 gives an empty list, which tells editors (not readers: account names stay
@@ -41,18 +43,25 @@ class RecentChangesFilterForm(forms.Form):
     )
     editor = forms.CharField(label=_("Editor"), required=False, max_length=150)
     q = forms.CharField(label=_("Summary"), required=False, max_length=200)
+    # "1" shows the bots' changes, anything else hides them (as on the home page).
+    bots = forms.CharField(label=_("Show changes by bots"), required=False, max_length=200)
 
     def filters(self) -> dict:
-        """The valid filters (empty strings for the rest)."""
+        """The valid filters (empty strings for the rest; ``bots`` is ``"1"`` or ``""``)."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         data = self.cleaned_data
-        return {name: (data.get(name) or "").strip() for name in ("kind", "editor", "q")}
+        filters = {name: (data.get(name) or "").strip() for name in ("kind", "editor", "q")}
+        filters["bots"] = "1" if data.get("bots") == "1" else ""
+        return filters
 
 
-def recent_changes(*, kind: str = "", editor: str = "", q: str = ""):
-    """Changes newest first, with what a line needs: the editor and the entry's URL."""
+def recent_changes(*, kind: str = "", editor: str = "", q: str = "", bots: str = ""):
+    """Changes newest first, with what a line needs: the editor and the entry's URL.
+    Changes by programs (``Change.automated``) only with ``bots``."""
     changes = Change.objects.select_related("revision__user", "entry__as_episode__series")
+    if not bots:
+        changes = changes.filter(automated=False)
     if kind:
         changes = changes.filter(kind=kind)
     if editor:
@@ -118,7 +127,7 @@ class RecentChangesView(PaginatedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["lines"] = change_lines(context["changes"])
-        editor = self.filters["editor"]
+        editor, bots = self.filters["editor"], self.filters["bots"]
         context.update(
             filter_form=self.filter_form,
             filters=self.filters,
@@ -133,6 +142,14 @@ class RecentChangesView(PaginatedMixin, ListView):
             and not get_user_model().objects.filter(username=editor).exists(),
             # The feed of the same changes: the valid filters, not the page number.
             feed_query=urlencode({name: value for name, value in self.filters.items() if value}),
+            # The same list with the bots' changes shown or hidden ("?bots=1").
+            bots_toggle_query=urlencode(
+                {
+                    name: value
+                    for name, value in {**self.filters, "bots": "" if bots else "1"}.items()
+                    if value
+                }
+            ),
         )
         return context
 

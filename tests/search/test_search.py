@@ -626,15 +626,40 @@ def test_an_empty_query_costs_nothing(db, django_assert_num_queries):
         search("   ")
 
 
-@pytest.mark.parametrize("rows", [1, 30])
-def test_suggest_costs_at_most_two_queries(db, django_assert_max_num_queries, rows):
+@pytest.mark.parametrize(("rows", "queries"), [(1, 4), (30, 2)])
+def test_suggest_costs_at_most_four_queries(db, django_assert_max_num_queries, rows, queries):
+    # Two for the names that start with or contain the query; two more for names
+    # like it (typos) only while the list is not full.
     series = f.make_series(title="Comet")
     for number in range(rows):
         f.make_episode(series=series, title=f"Comet Tail {number}")
         f.make_series(title=f"Red Comet {number}")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(queries):
         suggestions = suggest("comet", limit=20)
     assert len(suggestions) == min(20, 1 + 2 * rows)
+
+
+@pytest.mark.parametrize(
+    "query", ["metalic rou", "metalic rouge", "metallic rouje", "rouge metalic"]
+)
+def test_suggest_tolerates_typos_as_the_search_page_does(world, query, django_assert_num_queries):
+    assert search(query).results[0].entry.title == "Metallic Rouge"
+    with django_assert_num_queries(4):
+        titles_ = [s["title"] for s in suggest(query)]
+    assert titles_[0] == "Metallic Rouge"
+    assert len(titles_) == len(set(titles_))
+
+
+def test_typo_suggestions_come_after_real_matches_and_are_not_repeated(world):
+    f.make_series(title="Metalic Saga")
+    titles_ = [s["title"] for s in suggest("metalic")]
+    assert titles_[0] == "Metalic Saga"
+    assert "Metallic Rouge" in titles_
+    assert len(titles_) == len(set(titles_))
+
+
+def test_a_query_nothing_is_like_suggests_nothing(world):
+    assert suggest("zzqxv wqpty") == []
 
 
 # --- Suggestions ------------------------------------------------------------------------

@@ -355,6 +355,17 @@ def test_the_exact_name_is_suggested_first(client, world):
     assert results[0]["title"] == "Rouge Redstar"
 
 
+def test_the_search_box_suggests_what_the_search_page_finds_for_a_typo(client, world):
+    page = client.get(SEARCH, {"q": "metalic rou"})
+    assert page.context["results_page"].results[0].entry.title == "Metallic Rouge"
+    results = client.get(SUGGEST, {"q": "metalic rou"}).json()["results"]
+    assert results[0] == {
+        "title": "Metallic Rouge",
+        "kind": "series",
+        "url": reverse("entries:series-detail", kwargs={"slug": "metallic-rouge"}),
+    }
+
+
 def test_native_titles_are_suggested(client, world):
     results = client.get(SUGGEST, {"q": "メタリック"}).json()["results"]
     assert [result["title"] for result in results] == ["Metallic Rouge"]

@@ -59,6 +59,7 @@ def import_bangumi(
                     [write.series for write in writes],
                     comment=data.comment,
                     created={write.series.pk: write.written for write in writes if write.created},
+                    automated=True,
                     progress=partial(progress, "History"),
                 )
             report.revision_id = revision.pk
