@@ -17,6 +17,7 @@ from ..models import (
     StaffCredit,
     Streaming,
     StudioMember,
+    TaggedEntry,
     VoiceCredit,
 )
 from .forms import HTTPS_URLS, EpisodeAdminForm
@@ -68,7 +69,7 @@ class StaffCreditOnStaffInline(admin.TabularInline):
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance
-    fields = ["character", "role"]
+    fields = ["character", "role", "revealed_in"]
     autocomplete_fields = ["character"]
     extra = 0
     verbose_name = _("character")
@@ -77,7 +78,7 @@ class AppearanceInline(admin.TabularInline):
 
 class AppearanceOnCharacterInline(admin.TabularInline):
     model = Appearance
-    fields = ["series", "role"]
+    fields = ["series", "role", "revealed_in"]
     autocomplete_fields = ["series"]
     extra = 0
 
@@ -109,7 +110,7 @@ class SeriesRelationInline(admin.TabularInline):
     model = SeriesRelation
     fk_name = "source"
     form = SeriesRelationForm
-    fields = ["type", "target"]
+    fields = ["type", "target", "revealed_in"]
     autocomplete_fields = ["target"]
     extra = 0
 
@@ -155,3 +156,58 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     verbose_name = _("studio position")
     verbose_name_plural = _("studio positions")
+
+
+# --- Spoiler marks on tags -----------------------------------------------------------------
+
+
+class TagMarkFormSet(forms.BaseInlineFormSet):
+    """The entry's tags, to mark as spoilers. Tags themselves are added and removed
+    in the page's "Tags" field, which is saved first: a row whose tag was just
+    removed there is gone, and saving its form would put the tag back."""
+
+    def save_existing(self, form, obj, commit=True):
+        if not TaggedEntry.objects.filter(pk=obj.pk).exists():
+            return obj
+        return super().save_existing(form, obj, commit=commit)
+
+
+class TagMarkForm(forms.ModelForm):
+    class Meta:
+        model = TaggedEntry
+        fields = ["revealed_in", "revealed_in_series"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        entry = self.instance.content_object if self.instance.content_object_id else None
+        # A person's or a studio's page has no one series of its own to count episodes in.
+        if (
+            cleaned_data.get("revealed_in")
+            and not cleaned_data.get("revealed_in_series")
+            and entry is not None
+            and entry.kind in (entry.Kind.STAFF, entry.Kind.STUDIO)
+        ):
+            self.add_error(
+                "revealed_in_series", _("Name the series whose episode reveals this tag.")
+            )
+        return cleaned_data
+
+
+class TagMarkInline(admin.TabularInline):
+    """Spoiler marks on the entry's tags (entries.spoilers): "revealed in episode 9"."""
+
+    model = TaggedEntry
+    fk_name = "content_object"
+    form = TagMarkForm
+    formset = TagMarkFormSet
+    fields = ["tag", "revealed_in", "revealed_in_series"]
+    readonly_fields = ["tag"]
+    autocomplete_fields = ["revealed_in_series"]
+    extra = 0
+    max_num = 0  # rows come from the "Tags" field, not from here
+    can_delete = False
+    verbose_name = _("tag spoiler mark")
+    verbose_name_plural = _("tag spoiler marks")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tag", "revealed_in_series")

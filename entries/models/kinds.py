@@ -64,7 +64,10 @@ class SeriesQuerySet(KindQuerySet):
         """The series index: cards, narrowed by a tag slug, a year and words of a name."""
         series = self.for_cards()
         if tag:
-            series = series.filter(tags__slug=tag)
+            # Not by a spoiler tag (entries.spoilers): one filter(), so one join.
+            series = series.filter(
+                tagged_items__tag__slug=tag, tagged_items__revealed_in__isnull=True
+            )
         if year is not None:
             series = series.filter(year=year)
         if query:
