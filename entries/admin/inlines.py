@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     Alias,
     Appearance,
+    Entry,
     Episode,
     SeriesRelation,
     SeriesStudio,
@@ -171,6 +172,11 @@ class TagMarkFormSet(forms.BaseInlineFormSet):
             return obj
         return super().save_existing(form, obj, commit=commit)
 
+    def save_new(self, form, commit=True):
+        # A row whose tag someone else removed since the form was opened comes back
+        # as a "new" row without a tag: there is nothing to mark any more.
+        return form.instance
+
 
 class TagMarkForm(forms.ModelForm):
     class Meta:
@@ -179,13 +185,16 @@ class TagMarkForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        entry = self.instance.content_object if self.instance.content_object_id else None
         # A person's or a studio's page has no one series of its own to count episodes in.
+        kind = (
+            Entry.objects.filter(pk=self.instance.content_object_id)
+            .values_list("kind", flat=True)
+            .first()
+        )
         if (
             cleaned_data.get("revealed_in")
             and not cleaned_data.get("revealed_in_series")
-            and entry is not None
-            and entry.kind in (entry.Kind.STAFF, entry.Kind.STUDIO)
+            and kind in (Entry.Kind.STAFF, Entry.Kind.STUDIO)
         ):
             self.add_error(
                 "revealed_in_series", _("Name the series whose episode reveals this tag.")
@@ -200,14 +209,22 @@ class TagMarkInline(admin.TabularInline):
     fk_name = "content_object"
     form = TagMarkForm
     formset = TagMarkFormSet
-    fields = ["tag", "revealed_in", "revealed_in_series"]
-    readonly_fields = ["tag"]
+    fields = ["tag_name", "revealed_in", "revealed_in_series"]
+    readonly_fields = ["tag_name"]
     autocomplete_fields = ["revealed_in_series"]
     extra = 0
     max_num = 0  # rows come from the "Tags" field, not from here
     can_delete = False
     verbose_name = _("tag spoiler mark")
     verbose_name_plural = _("tag spoiler marks")
+    # Its rows come and go with the "Tags" field, which the conflict check already
+    # compares (and merges); hashing them too would call every tag edit a conflict.
+    conflict_checked = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("tag", "revealed_in_series")
+
+    @admin.display(description=_("tag"))
+    def tag_name(self, obj):
+        # A row whose tag was removed meanwhile (see TagMarkFormSet) has none.
+        return obj.tag.name if obj is not None and obj.tag_id else ""

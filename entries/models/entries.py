@@ -84,7 +84,9 @@ class CleanTagsManager(_TaggableManager):
 
     def get_queryset(self, extra_filters=None):
         found = super().get_queryset(extra_filters)
-        if not isinstance(found, models.QuerySet):  # the prefetched list
+        if self.prefetch_cache_name in getattr(self.instance, "_prefetched_objects_cache", {}):
+            # Prefetched (with the marks, through get_prefetch_querysets, which calls
+            # this without a cache): a clone here would query again.
             return found
         through = self.through._meta.db_table
         return found.extra(
