@@ -51,7 +51,6 @@
     var state = load();
     var page = root.querySelector("[data-spoiler-series]");
     var pageSeries = page ? page.getAttribute("data-spoiler-series") : "";
-    var hidden = 0;
     root.querySelectorAll("details.spoiler").forEach(function (spoiler) {
       var series = spoiler.getAttribute("data-series") || pageSeries;
       var episode = parseInt(spoiler.getAttribute("data-revealed-in"), 10);
@@ -64,7 +63,6 @@
         // Closed again only if progress had opened it, not a reader's own click.
         if (spoiler.classList.contains("spoiler--within")) spoiler.open = false;
         spoiler.classList.remove("spoiler--within");
-        if (!spoiler.open) hidden += 1;
       }
     });
     root.querySelectorAll("select[data-spoiler-select]").forEach(function (select) {
@@ -83,6 +81,12 @@
     root.querySelectorAll("input[data-spoiler-show-all]").forEach(function (box) {
       box.checked = state.showAll;
     });
+    tell(root);
+  }
+
+  // "2 spoilers are hidden on this page.", counted again as the reader opens some.
+  function tell(root) {
+    var hidden = root.querySelectorAll("details.spoiler:not([open])").length;
     root.querySelectorAll("[data-spoiler-status]").forEach(function (status) {
       status.textContent = hidden
         ? hidden + (hidden === 1 ? " spoiler is" : " spoilers are") +
@@ -112,6 +116,14 @@
       });
     });
     if (controls.length || root.querySelector("details.spoiler")) apply(root);
+    // "toggle" does not bubble: listen while it goes down.
+    root.addEventListener(
+      "toggle",
+      function (event) {
+        if (event.target.matches && event.target.matches("details.spoiler")) tell(root);
+      },
+      true
+    );
     // Another tab changed the progress: follow it.
     window.addEventListener("storage", function (event) {
       if (event.key === KEY) apply(root);

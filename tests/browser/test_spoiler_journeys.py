@@ -119,6 +119,7 @@ def test_keyboard_only_on_a_phone_in_dark_mode(page, marked, screenshot):
     expect(page.locator(":focus")).to_have_accessible_name("Revealed in episode 5: show")
     page.keyboard.press("Enter")
     expect(page.get_by_text(LATER)).to_be_visible()
+    expect(page.locator("[data-spoiler-status]")).to_be_hidden()  # nothing hidden now
     screenshot("375-dark-opened")
     check_accessibility(page)
 
