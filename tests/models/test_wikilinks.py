@@ -170,8 +170,8 @@ def test_html_in_a_link_is_neither_a_link_nor_markup(client):
     # The site's own scripts (search box, spoiler hiding) and the schema.org data.
     assert scripts == [
         (static("js/search.js"), None),
-        (static("js/spoilers.js"), None),
         (None, "application/ld+json"),
+        (static("js/spoilers.js"), None),
     ]
     assert "[[<b>x</b>]]" in text_of(response)
     assert link(response, "<i>label</i>")["href"] == "/wiki/y"

@@ -523,8 +523,8 @@ def test_entry_body_cannot_inject_script(client):
     # The site's own scripts (search box, spoiler hiding) and the schema.org data.
     assert scripts == [
         (static("js/search.js"), None),
-        (static("js/spoilers.js"), None),
         (None, "application/ld+json"),
+        (static("js/spoilers.js"), None),
     ]
     assert not [
         (tag, name) for tag, attrs in page.elements for name in attrs if name.startswith("on")
