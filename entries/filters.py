@@ -311,7 +311,7 @@ class IndexQuery:
         if leave_out != "tag":
             for slug in values["tag"]:
                 entries = entries.filter(
-                    pk__in=TaggedEntry.objects.filter(tag__slug=slug).values("content_object_id")
+                    pk__in=_public_tagged(tag__slug=slug).values("content_object_id")
                 )
         for name in self.form.field_filters:
             if name != leave_out and values[name] is not None:
@@ -375,9 +375,7 @@ class IndexQuery:
         selected = self.values["tag"]
         matching = self._filtered().values("pk")
         rows = (
-            TaggedEntry.objects.filter(
-                content_object__in=self._filtered(leave_out="tag").values("pk")
-            )
+            _public_tagged(content_object__in=self._filtered(leave_out="tag").values("pk"))
             .values("tag__slug", "tag__name")
             .annotate(count=Count("pk", filter=Q(content_object__in=matching)))
             .order_by(
@@ -404,3 +402,9 @@ class IndexQuery:
             if row["count"] or row["tag__slug"] in selected
         ]
         return Facet(name="tag", label=str(self.form.fields["tag"].label), options=options)
+
+
+def _public_tagged(**filters):
+    """Taggings a filter may use: not spoiler tags (``entries.spoilers``), which the
+    index would otherwise give away by what a filter finds and by its counts."""
+    return TaggedEntry.objects.filter(revealed_in__isnull=True, **filters)

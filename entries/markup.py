@@ -5,6 +5,20 @@ Bodies are rendered once, when an entry is saved, and the HTML is stored in
 Markdown parser, and the output is sanitized by nh3 (ammonia) anyway, so
 neither a ``<script>``, an event-handler attribute nor a ``javascript:`` URL can
 reach a reader.
+
+A spoiler passage (``entries.spoilers``) is a fenced block naming the episode
+that reveals it::
+
+    :::spoiler 9
+    Rouge learns who she really is. See [[Naomi Orthmann]].
+    :::
+
+It becomes a closed ``<details class="spoiler" data-revealed-in="9">`` whose
+``<summary>`` says "Revealed in episode 9: show"; the page's series (the
+``data-series`` of the page around it) and ``static/js/spoilers.js`` decide
+whether the reader sees it open. Wiki links inside are recorded like any other.
+An opening line without a valid number still hides its passage ("Spoiler:
+show", for every reader), and ``Entry.clean`` tells the editor.
 """
 
 from dataclasses import dataclass
@@ -12,22 +26,33 @@ from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.container import container_plugin
 
+from .spoilers import SPOILER_OPENING, episode_of
 from .wikilinks import LinkTarget, wikilinks_plugin
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     # data-wikilink carries a wiki link's normalized target (see wikilinks.py).
     "a": {"href", "title", "data-wikilink"},
     "abbr": {"title"},
+    # Spoiler passages (_render_spoiler): the episode that reveals one.
+    "details": {"data-revealed-in"},
     "td": {"style"},
     "th": {"style"},
 }
-ALLOWED_CLASSES = {"a": {"wikilink"}}
+ALLOWED_CLASSES = {
+    "a": {"wikilink"},
+    "details": {"spoiler"},
+    "summary": {"spoiler__summary"},
+    "span": {"spoiler__label", "spoiler__show", "spoiler__hide"},
+    "div": {"spoiler__body"},
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Tables use inline ``text-align``; nothing else may be styled from a body.
 ALLOWED_STYLE_PROPERTIES = {"text-align"}
@@ -40,12 +65,42 @@ def _demote_heading(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+def spoiler_summary(revealed_in: int | None) -> str:
+    """The ``<summary>`` of a closed spoiler (passage or marked row), as HTML.
+
+    Kept identical to ``templates/includes/spoiler_summary.html``.
+    """
+    label = f"Revealed in episode {revealed_in}" if revealed_in else "Spoiler"
+    return (
+        f'<summary class="spoiler__summary"><span class="spoiler__label">{escapeHtml(label)}'
+        '</span>: <span class="spoiler__show">show</span><span class="spoiler__hide">hide'
+        "</span></summary>"
+    )
+
+
+def _is_spoiler(params: str, *args) -> bool:
+    return params.strip().split(" ", 1)[0].casefold() == "spoiler"
+
+
+def _render_spoiler(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</div></details>\n"
+    match = SPOILER_OPENING.match(f":::{token.info}")
+    number = episode_of(match["rest"]) if match else None
+    revealed = f' data-revealed-in="{number}"' if number else ""
+    return (
+        f'<details class="spoiler"{revealed}>{spoiler_summary(number)}<div class="spoiler__body">\n'
+    )
+
+
 @cache
 def _parser() -> MarkdownIt:
     # "html": False makes the parser escape raw HTML instead of passing it on.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable(["table", "strikethrough"])
     md.use(wikilinks_plugin)
+    md.use(container_plugin, name="spoiler", validate=_is_spoiler, render=_render_spoiler)
     md.add_render_rule("heading_open", _demote_heading)
     md.add_render_rule("heading_close", _demote_heading)
     return md

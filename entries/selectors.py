@@ -165,6 +165,10 @@ _RELATION_ORDER = [
 class RelatedSeries:
     label: str
     series: Series
+    # A spoiler mark (entries.spoilers): the episode of ``spoiler_series`` (the
+    # relation's source) that reveals the relation; None when it is no spoiler.
+    revealed_in: int | None = None
+    spoiler_series: Series | None = None
 
 
 def related_series(series: Series) -> list[RelatedSeries]:
@@ -183,11 +187,17 @@ def related_series(series: Series) -> list[RelatedSeries]:
     for relation in relations:
         if relation.source_id == series.pk:
             label = str(relation.get_type_display())
-            related.setdefault((label, relation.target_id), RelatedSeries(label, relation.target))
+            related.setdefault(
+                (label, relation.target_id),
+                RelatedSeries(label, relation.target, relation.revealed_in, relation.source),
+            )
     for relation in relations:
         if relation.target_id == series.pk:
             label = str(_INVERSE_RELATION.get(relation.type, relation.get_type_display()))
-            related.setdefault((label, relation.source_id), RelatedSeries(label, relation.source))
+            related.setdefault(
+                (label, relation.source_id),
+                RelatedSeries(label, relation.source, relation.revealed_in, relation.source),
+            )
 
     def reading_order(item: RelatedSeries):
         rank = (
@@ -248,6 +258,54 @@ def episode_neighbours(episode: Episode) -> tuple[Episode | None, Episode | None
     previous = siblings.filter(number__lt=episode.number).order_by("-number").first()
     following = siblings.filter(number__gt=episode.number).order_by("number").first()
     return previous, following
+
+
+# --- Spoilers ------------------------------------------------------------------------------
+
+
+# How many episodes the progress control offers for a series of unknown length.
+EPISODES_OFFERED = 24
+
+
+@dataclass
+class SpoilerSeries:
+    """A series on a page's spoiler control, with the episode numbers it offers."""
+
+    series: Series
+    episodes: range
+
+
+def spoiler_series(entry: Entry) -> list[SpoilerSeries]:
+    """The series a page concerns, its own series first (``entries.spoilers``): the
+    series itself, an episode's series, the series a character appears in, a
+    person's or a studio's works. From the rows ``for_page()`` fetched: no query.
+
+    A page's reader sets their progress in each of these, and its marks without a
+    series of their own count the episodes of the first.
+    """
+    kind = entry.kind
+    if kind == Entry.Kind.SERIES:
+        found = [entry]
+    elif kind == Entry.Kind.EPISODE:
+        found = [entry.series]
+    elif kind == Entry.Kind.CHARACTER:
+        found = [appearance.series for appearance in entry.appearances.all()]
+    elif kind == Entry.Kind.STAFF:
+        found = [credit.series for credit in entry.credits.all()]
+        found += [
+            appearance.series
+            for voice in entry.voice_roles.all()
+            for appearance in voice.character.appearances.all()
+        ]
+    elif kind == Entry.Kind.STUDIO:
+        found = [role.series for role in entry.series_roles.all()]
+    else:
+        found = []
+    unique = {series.pk: series for series in found}.values()
+    return [
+        SpoilerSeries(series, range(1, (series.episode_count or EPISODES_OFFERED) + 1))
+        for series in unique
+    ]
 
 
 # --- Wiki links ---------------------------------------------------------------------------

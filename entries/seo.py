@@ -13,6 +13,10 @@ real people), so a character is a ``Thing`` that the series it appears in are
 ``subjectOf``; on a series page each voice actor is a ``PerformanceRole`` with
 the character's name (``characterName``), schema.org's way of saying who plays
 whom.
+
+Spoilers (``entries.spoilers``): a share card or JSON-LD cannot hide anything,
+so spoiler-marked appearances and relations are left out of them; the
+description is the summary, which may hold no spoiler (``Entry.clean``).
 """
 
 from __future__ import annotations
@@ -209,6 +213,7 @@ def _series(series: Series, absolute: Absolute) -> dict:
             "actor": _reference("Person", voice.actor, absolute),
         }
         for appearance in series.appearances.all()
+        if appearance.revealed_in is None
         for voice in appearance.character.voice_credits.all()
     ]
     if companies:
@@ -267,6 +272,7 @@ def _character(character: Character, absolute: Absolute) -> dict:
     works = [
         _reference(_series_type(appearance.series), appearance.series, absolute)
         for appearance in character.appearances.all()
+        if appearance.revealed_in is None
     ]
     data["subjectOf"] = _unique(works) or None
     return data

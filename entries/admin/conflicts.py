@@ -61,6 +61,8 @@ class ConflictCheckAdminMixin:
     def _inline_relations(self, request, obj):
         """(accessor on the entry, inline, foreign key) for each inline the editor sees."""
         for inline in self.get_inline_instances(request, obj):
+            if not getattr(inline, "conflict_checked", True):
+                continue
             fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
             accessor = fk.remote_field.get_accessor_name(model=self.model).replace("+", "")
             yield accessor, inline, fk

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     Alias,
     Appearance,
+    Entry,
     Episode,
     SeriesRelation,
     SeriesStudio,
     StaffCredit,
     Streaming,
     StudioMember,
+    TaggedEntry,
     VoiceCredit,
 )
 from .forms import HTTPS_URLS, EpisodeAdminForm
@@ -68,7 +70,7 @@ class StaffCreditOnStaffInline(admin.TabularInline):
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance
-    fields = ["character", "role"]
+    fields = ["character", "role", "revealed_in"]
     autocomplete_fields = ["character"]
     extra = 0
     verbose_name = _("character")
@@ -77,7 +79,7 @@ class AppearanceInline(admin.TabularInline):
 
 class AppearanceOnCharacterInline(admin.TabularInline):
     model = Appearance
-    fields = ["series", "role"]
+    fields = ["series", "role", "revealed_in"]
     autocomplete_fields = ["series"]
     extra = 0
 
@@ -109,7 +111,7 @@ class SeriesRelationInline(admin.TabularInline):
     model = SeriesRelation
     fk_name = "source"
     form = SeriesRelationForm
-    fields = ["type", "target"]
+    fields = ["type", "target", "revealed_in"]
     autocomplete_fields = ["target"]
     extra = 0
 
@@ -155,3 +157,74 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     verbose_name = _("studio position")
     verbose_name_plural = _("studio positions")
+
+
+# --- Spoiler marks on tags -----------------------------------------------------------------
+
+
+class TagMarkFormSet(forms.BaseInlineFormSet):
+    """The entry's tags, to mark as spoilers. Tags themselves are added and removed
+    in the page's "Tags" field, which is saved first: a row whose tag was just
+    removed there is gone, and saving its form would put the tag back."""
+
+    def save_existing(self, form, obj, commit=True):
+        if not TaggedEntry.objects.filter(pk=obj.pk).exists():
+            return obj
+        return super().save_existing(form, obj, commit=commit)
+
+    def save_new(self, form, commit=True):
+        # A row whose tag someone else removed since the form was opened comes back
+        # as a "new" row without a tag: there is nothing to mark any more.
+        return form.instance
+
+
+class TagMarkForm(forms.ModelForm):
+    class Meta:
+        model = TaggedEntry
+        fields = ["revealed_in", "revealed_in_series"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A person's or a studio's page has no one series of its own to count episodes in.
+        kind = (
+            Entry.objects.filter(pk=self.instance.content_object_id)
+            .values_list("kind", flat=True)
+            .first()
+        )
+        if (
+            cleaned_data.get("revealed_in")
+            and not cleaned_data.get("revealed_in_series")
+            and kind in (Entry.Kind.STAFF, Entry.Kind.STUDIO)
+        ):
+            self.add_error(
+                "revealed_in_series", _("Name the series whose episode reveals this tag.")
+            )
+        return cleaned_data
+
+
+class TagMarkInline(admin.TabularInline):
+    """Spoiler marks on the entry's tags (entries.spoilers): "revealed in episode 9"."""
+
+    model = TaggedEntry
+    fk_name = "content_object"
+    form = TagMarkForm
+    formset = TagMarkFormSet
+    fields = ["tag_name", "revealed_in", "revealed_in_series"]
+    readonly_fields = ["tag_name"]
+    autocomplete_fields = ["revealed_in_series"]
+    extra = 0
+    max_num = 0  # rows come from the "Tags" field, not from here
+    can_delete = False
+    verbose_name = _("tag spoiler mark")
+    verbose_name_plural = _("tag spoiler marks")
+    # Its rows come and go with the "Tags" field, which the conflict check already
+    # compares (and merges); hashing them too would call every tag edit a conflict.
+    conflict_checked = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("tag", "revealed_in_series")
+
+    @admin.display(description=_("tag"))
+    def tag_name(self, obj):
+        # A row whose tag was removed meanwhile (see TagMarkFormSet) has none.
+        return obj.tag.name if obj is not None and obj.tag_id else ""

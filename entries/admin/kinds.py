@@ -30,6 +30,7 @@ from .inlines import (
     StreamingInline,
     StudioMemberInline,
     StudioWorkInline,
+    TagMarkInline,
     VoiceCreditInline,
     VoiceRoleInline,
 )
@@ -72,7 +73,7 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     search_fields = ["title", "native_title", "aliases__name", "slug"]
     readonly_fields = ["created_at", "updated_at", "image_preview"]
     fieldsets = [NAMES, PAGE, IMAGE, RECORD]
-    inlines = [AliasInline, GalleryImageInline]
+    inlines = [AliasInline, GalleryImageInline, TagMarkInline]
 
     class Media:
         css = {"all": ["css/admin-pictures.css"]}
@@ -162,6 +163,7 @@ class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
         SeriesRelationInline,
         StreamingInline,
         GalleryImageInline,
+        TagMarkInline,
     ]
     # The form is long with its inlines: save buttons at the top too.
     save_on_top = True
@@ -170,7 +172,13 @@ class SeriesAdmin(ConflictCheckAdminMixin, EntryAdmin):
 @admin.register(Character)
 class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
     list_display = ["thumbnail", "title", "native_title", "appears_in", "tag_list", "updated_at"]
-    inlines = [AliasInline, AppearanceOnCharacterInline, VoiceCreditInline, GalleryImageInline]
+    inlines = [
+        AliasInline,
+        AppearanceOnCharacterInline,
+        VoiceCreditInline,
+        GalleryImageInline,
+        TagMarkInline,
+    ]
 
     def get_queryset(self, request):
         return (
@@ -210,6 +218,7 @@ class StaffAdmin(ConflictCheckAdminMixin, EntryAdmin):
         VoiceRoleInline,
         MembershipInline,
         GalleryImageInline,
+        TagMarkInline,
     ]
 
 
@@ -236,7 +245,7 @@ class StudioAdmin(ConflictCheckAdminMixin, EntryAdmin):
         IMAGE,
         RECORD,
     ]
-    inlines = [AliasInline, StudioWorkInline, StudioMemberInline, GalleryImageInline]
+    inlines = [AliasInline, StudioWorkInline, StudioMemberInline, GalleryImageInline, TagMarkInline]
 
 
 @admin.register(Episode)

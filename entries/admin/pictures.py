@@ -124,7 +124,7 @@ class GalleryImageForm(forms.ModelForm):
 
     class Meta:
         model = GalleryImage
-        fields = ["caption", "credit", "position"]
+        fields = ["caption", "credit", "position", "revealed_in", "revealed_in_series"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,9 +174,20 @@ class GalleryImageInline(admin.TabularInline):
     """An entry's gallery, in display order; ``EntryAdmin.save_formset`` stores uploads."""
 
     model = GalleryImage
+    # GalleryImage also points at a series (revealed_in_series): the gallery is "entry".
+    fk_name = "entry"
     form = GalleryImageForm
-    fields = ["preview", "upload", "caption", "credit", "position"]
+    fields = [
+        "preview",
+        "upload",
+        "caption",
+        "credit",
+        "position",
+        "revealed_in",
+        "revealed_in_series",
+    ]
     readonly_fields = ["preview"]
+    autocomplete_fields = ["revealed_in_series"]
     # Replaced through "upload", never shown as a select; compared by the conflict check.
     conflict_fields = ["picture"]
     ordering = ["position", "pk"]

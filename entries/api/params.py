@@ -8,7 +8,7 @@ These serializers are also what the OpenAPI schema says about the parameters.
 
 from rest_framework import serializers
 
-from ..forms import YEAR_RANGE_MESSAGE
+from ..filters import YEAR_RANGE_MESSAGE
 from ..models import MAX_YEAR, MIN_YEAR, Entry
 from ..search.base import MAX_QUERY_LENGTH
 from ..text import clean_query

@@ -50,6 +50,7 @@ from entries.models import (
     StreamingPlatform,
     Studio,
     StudioMember,
+    TaggedEntry,
     VoiceCredit,
 )
 from entries.services import WriteReport, note, recorded
@@ -153,7 +154,11 @@ class _Loader:
     def entry(self, model: type[M], item: dict[str, Any]) -> M:
         """An entry with its monogram card, then its gallery, aliases and streaming."""
         item = dict(item)
-        tags = item.pop("tags", [])
+        # Spoiler tags are tags too; their marks are written once the tags are set.
+        spoiler_tags = {
+            tag["name"].lower(): tag["revealed_in"] for tag in item.pop("spoiler_tags", [])
+        }
+        tags = [*item.pop("tags", []), *spoiler_tags]
         gallery, aliases, streaming = (
             item.pop(key, []) for key in ("gallery", "aliases", "streaming")
         )
@@ -161,6 +166,7 @@ class _Loader:
         values |= self.main_image(_entry_card(model, values))
         entry = self.sync(model, values, tags=tags)
         self.entries[model, entry.title] = entry
+        self.mark_tags(entry, spoiler_tags)
         for position, card in enumerate(gallery, start=1):
             picture = self.picture(gallery_card(entry.title, position, **card))
             row = {"entry": entry, "position": position, "picture": picture, "credit": DEMO_CREDIT}
@@ -170,6 +176,18 @@ class _Loader:
         for row in streaming:
             self.sync(Streaming, self.values(Streaming, {"series": entry, **row}))
         return entry
+
+    def mark_tags(self, entry: Entry, marks: dict[str, int]) -> None:
+        """Give ``entry``'s tags the spoiler marks ``marks`` (lower-cased name: episode);
+        its other tags are no spoilers. Writes only the rows that differ."""
+        for row in TaggedEntry.objects.filter(content_object=entry).select_related("tag"):
+            wanted = marks.get(row.tag.name.lower())
+            if row.revealed_in != wanted:
+                row.revealed_in = wanted
+                row.save(update_fields=["revealed_in"])
+                if not self.touched.get(entry.pk):  # not part of an entry created now
+                    self.report.updated.append(f"{_label(entry)}: tag “{row.tag.name}”")
+                self._touch(entry, created=False)
 
     def values(self, model: type[models.Model], item: dict[str, Any]) -> dict[str, Any]:
         """``item``'s values for ``model``, with the objects its relation fields name:
@@ -232,8 +250,10 @@ class _Loader:
                 self.touched.setdefault(obj.series_id, False)
             return
         for model_field in obj._meta.concrete_fields:
-            if model_field.many_to_one and issubclass(model_field.related_model, Entry):
-                self.touched.setdefault(getattr(obj, model_field.attname), False)
+            pk = getattr(obj, model_field.attname)
+            # An empty key (a picture's revealed_in_series) points at no entry.
+            if model_field.many_to_one and issubclass(model_field.related_model, Entry) and pk:
+                self.touched.setdefault(pk, False)
 
     def record_history(self) -> None:
         """One revision per touched entry, holding its final state.

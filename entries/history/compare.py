@@ -33,7 +33,7 @@ from ..models import (
     Tag,
     TaggedEntry,
 )
-from .registry import ENTRY_FIELDS, INLINES, RevisionData, Row, choice_label
+from .registry import ENTRY_FIELDS, INLINES, RevisionData, Row, choice_label, spoiler_mark
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,13 @@ def references(data: RevisionData, model: type[Entry], pk: Any) -> References:
     revision points at."""
     found = References()
     for row_model, object_id in data.part_of(model, pk):
-        if row_model in (Tag, TaggedEntry, Alias):
+        if row_model is TaggedEntry:
+            # Only the series a spoiler tag's episode is of (the tag is in the revision).
+            series = data.row(row_model, object_id).get("revealed_in_series_id")
+            if series is not None:
+                found.entries.add(int(series))
+            continue
+        if row_model in (Tag, Alias):
             continue
         row = data.row(row_model, object_id)
         for model_field in row_model._meta.concrete_fields:
@@ -172,7 +178,8 @@ def snapshot(data: RevisionData, model: type[Entry], pk: Any, names: Names) -> S
     tag_names = []
     for _object_id, row in data.rows(TaggedEntry, "content_object_id", pk):
         tag = data.row(Tag, row["tag_id"])
-        tag_names.append(tag["name"] if tag else f"tag #{row['tag_id']}")
+        name = tag["name"] if tag else f"tag #{row['tag_id']}"
+        tag_names.append(name + spoiler_mark(row, names))
     aliases = []
     for _object_id, row in data.rows(Alias, "entry_id", pk):
         text = f"{row['name']} ({choice_label(Alias, 'language', row['language'])})"
@@ -201,7 +208,7 @@ def _gallery_line(row: Row, names: Names) -> str:
         text = f"{text}: “{row['caption']}”"
     if row.get("credit"):
         text = f"{text} — {row['credit']}"
-    return text
+    return text + spoiler_mark(row, names)
 
 
 @dataclass(frozen=True)

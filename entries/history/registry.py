@@ -97,13 +97,25 @@ def choice_label(model: type[models.Model], name: str, value: Any) -> str:
     return str(dict(model._meta.get_field(name).flatchoices).get(value, value))
 
 
+def spoiler_mark(row: Row, names: Names) -> str:
+    """A row's spoiler mark in words (``entries.spoilers``), for its diff line:
+    " [spoiler: revealed in episode 9]" (" of <series>" when it names one), or ""."""
+    if not row.get("revealed_in"):
+        return ""
+    series = row.get("revealed_in_series_id")
+    where = f" of {names.entry(series)}" if series else ""
+    return f" [spoiler: revealed in episode {row['revealed_in']}{where}]"
+
+
 def _pair(model: type[models.Model], other: str, detail: str, note: str = ""):
-    """A line "<the other entry> — <role>", with the note in brackets when there is one."""
+    """A line "<the other entry> — <role>", with the note in brackets when there is one,
+    and the spoiler mark of an appearance or a relation."""
 
     def line(row: Row, names: Names) -> tuple[Any, str]:
         text = f"{names.entry(row[other])} — {choice_label(model, detail, row[detail])}"
         if note and row.get(note):
             text = f"{text} ({row[note]})"
+        text += spoiler_mark(row, names)
         return (text.casefold(), text)
 
     return line

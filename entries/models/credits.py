@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import spoilers
 from ..text import CleanTextMixin
 from .entries import Language
 from .kinds import Character, Series, Staff, Studio
@@ -101,6 +102,8 @@ class Appearance(NaturalKeyMixin, CleanTextMixin, models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="appearances")
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="appearances")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MAIN)
+    # A character whose part in the series is itself a reveal (entries.spoilers).
+    revealed_in = spoilers.revealed_in_field()
 
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -114,6 +117,7 @@ class Appearance(NaturalKeyMixin, CleanTextMixin, models.Model):
             models.UniqueConstraint(
                 fields=["series", "character"], name="unique_character_per_series"
             ),
+            spoilers.revealed_in_constraint("appearance"),
         ]
 
     def __str__(self):
@@ -160,6 +164,8 @@ class SeriesRelation(NaturalKeyMixin, CleanTextMixin, models.Model):
     source = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_from")
     target = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="relations_to")
     type = models.CharField(max_length=16, choices=Type.choices)
+    # An episode of ``source`` reveals the relation (entries.spoilers).
+    revealed_in = spoilers.revealed_in_field()
 
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -176,6 +182,7 @@ class SeriesRelation(NaturalKeyMixin, CleanTextMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(source=F("target")), name="series_relation_not_to_itself"
             ),
+            spoilers.revealed_in_constraint("seriesrelation"),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@
 The bottom of ``entries.models``: every other submodule builds on this one.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .. import markup
+from .. import markup, spoilers
 from ..slugs import SLUG_MAX_LENGTH, slugify_title, unique_slug
 from ..text import CleanTextMixin, clean_text, clean_text_fields
 from ..wikilinks import name_key
@@ -37,8 +38,11 @@ class Language(models.TextChoices):
 
 class TagQuerySet(NaturalKeyQuerySet):
     def with_counts(self, *, kind: str = ""):
-        """Tags used by at least one entry (of ``kind``, if given), each with ``count``."""
-        uses = Q(tagged_entries__content_object__kind=kind) if kind else Q()
+        """Tags used by at least one entry (of ``kind``, if given), each with ``count``.
+        Spoiler uses (``entries.spoilers``) are not counted: a count tells too."""
+        uses = Q(tagged_entries__revealed_in__isnull=True)
+        if kind:
+            uses &= Q(tagged_entries__content_object__kind=kind)
         return self.annotate(count=Count("tagged_entries", filter=uses)).filter(count__gt=0)
 
     def popular(self):
@@ -71,7 +75,30 @@ class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
 class CleanTagsManager(_TaggableManager):
     """``entry.tags``: tag names given as strings (``tags.add("mecha")``, the admin's
     comma-separated field) are cleaned (``clean_text``) before taggit looks them up,
-    so that a name with a control character finds the tag it will be saved as."""
+    so that a name with a control character finds the tag it will be saved as.
+
+    Each tag an entry's ``tags`` give (prefetched or not) also carries its spoiler
+    mark on that entry: ``revealed_in`` and ``revealed_in_series_slug`` (None when
+    the tag is no spoiler), read from the join table the query goes through
+    anyway, so that pages and cards know which tags to hide at no query more.
+    """
+
+    def get_queryset(self, extra_filters=None):
+        found = super().get_queryset(extra_filters)
+        if self.prefetch_cache_name in getattr(self.instance, "_prefetched_objects_cache", {}):
+            # Prefetched (with the marks, through get_prefetch_querysets, which calls
+            # this without a cache): a clone here would query again.
+            return found
+        through = self.through._meta.db_table
+        return found.extra(
+            select={
+                "revealed_in": f"{through}.revealed_in",
+                "revealed_in_series_slug": (
+                    "SELECT spoiler_series.slug FROM entries_entry spoiler_series "
+                    f"WHERE spoiler_series.id = {through}.revealed_in_series_id"
+                ),
+            }
+        )
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
         tags = [clean_text(tag).strip() if isinstance(tag, str) else tag for tag in tags]
@@ -86,6 +113,9 @@ class TaggedEntry(NaturalKeyMixin, TaggedItemBase):
         "Entry", on_delete=models.CASCADE, related_name="tagged_items"
     )
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_entries")
+    # A spoiler tag ("android" on a character who turns out to be one): see entries.spoilers.
+    revealed_in = spoilers.revealed_in_field()
+    revealed_in_series = spoilers.revealed_in_series_field()
 
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -96,6 +126,7 @@ class TaggedEntry(NaturalKeyMixin, TaggedItemBase):
         verbose_name_plural = _("tagged entries")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_entry"),
+            spoilers.revealed_in_constraint("taggedentry"),
         ]
 
 
@@ -146,8 +177,11 @@ class EntryQuerySet(NaturalKeyQuerySet):
         # pictures.py builds on this module: import from it when called.
         from .pictures import GalleryImage
 
+        # With the series a spoiler picture's episode number counts in (entries.spoilers).
         return self.select_related("image").prefetch_related(
-            models.Prefetch("gallery", GalleryImage.objects.select_related("picture"))
+            models.Prefetch(
+                "gallery", GalleryImage.objects.select_related("picture", "revealed_in_series")
+            )
         )
 
     def recently_updated(self, *, automated: bool = True):
@@ -375,6 +409,17 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
+        # A card or a share card shows the summary whole: it cannot hide a spoiler.
+        if spoilers.has_spoiler_syntax(self.summary):
+            errors["summary"] = _(
+                "The summary is shown on cards and link previews, which cannot hide a "
+                "spoiler: put spoiler passages in the body."
+            )
+        if body_errors := spoilers.source_errors(self.body):
+            errors["body"] = body_errors
+        if errors:
+            raise ValidationError(errors)
         # Make the slug now, so that constraint validation (one slug per kind, no
         # empty slug) checks the slug the page will really get.
         if not self.slug and (self.title or self.native_title):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import spoilers
 from ..text import CleanTextMixin
 from .entries import Entry
 from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
@@ -110,11 +111,15 @@ class GalleryImage(CleanTextMixin, models.Model):
         help_text=_("Who made it, or where it comes from (a name or an address)."),
     )
     position = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first."))
+    # A picture that shows a reveal (entries.spoilers).
+    revealed_in = spoilers.revealed_in_field()
+    revealed_in_series = spoilers.revealed_in_series_field()
 
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("gallery image")
         verbose_name_plural = _("gallery")
+        constraints = [spoilers.revealed_in_constraint("galleryimage")]
         indexes = [models.Index(fields=["entry", "position"], name="gallery_entry_position_idx")]
 
     def __str__(self):

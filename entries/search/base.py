@@ -235,7 +235,9 @@ class Filters:
             clauses.append(
                 f"{column.format('entry_id')} IN (SELECT te.content_object_id "
                 "FROM entries_taggedentry te "
-                "JOIN entries_tag t ON t.id = te.tag_id WHERE t.slug = %s)"
+                "JOIN entries_tag t ON t.id = te.tag_id WHERE t.slug = %s "
+                # A spoiler tag would tell who has it (entries.spoilers).
+                "AND te.revealed_in IS NULL)"
             )
             params.append(self.tag)
         return " AND ".join(clauses), params

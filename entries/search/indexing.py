@@ -34,6 +34,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 
 from ..models import KIND_MODELS, Alias, Entry, Episode, SearchDocument, Tag, TaggedEntry
+from ..spoilers import without_spoilers
 
 CHUNK_SIZE = 500
 DOCUMENT_FIELDS = ["kind", "year", "names", "summary", "tags", "body"]
@@ -54,8 +55,10 @@ def _text(value: str) -> str:
 
 
 def plain_text(body_html: str) -> str:
-    """The words of a rendered body, without markup, on one line."""
-    return " ".join(_text(html.unescape(strip_tags(body_html or ""))).split())
+    """The words of a rendered body, without markup and without its spoiler passages
+    (a snippet could not hide them), on one line."""
+    body_html = without_spoilers(body_html or "")
+    return " ".join(_text(html.unescape(strip_tags(body_html))).split())
 
 
 def build_document(entry: Entry, *, year: int | None, aliases: Iterable[str], tags: Iterable[str]):
@@ -89,7 +92,8 @@ def _documents(ids: list[int]) -> list[SearchDocument]:
             entry,
             year=entry.year_,
             aliases=[alias.name for alias in entry.aliases.all()],
-            tags=[item.tag.name for item in entry.tagged_items.all()],
+            # Spoiler tags stay out: a search by one would tell who has it.
+            tags=[item.tag.name for item in entry.tagged_items.all() if item.revealed_in is None],
         )
         for entry in entries
     ]

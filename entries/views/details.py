@@ -47,6 +47,7 @@ class EntryDetailView(SectionMixin, DetailView):
             last_edit=selectors.last_edit(entry),
             edit_url=change_url(user, entry),
             history_url=entry.get_history_url(),
+            spoiler_series=selectors.spoiler_series(entry),
             **kwargs,
         )
 

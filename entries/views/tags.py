@@ -4,7 +4,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .. import selectors
-from ..models import Entry, Tag
+from ..models import Entry, Tag, TaggedEntry
 from .mixins import SectionMixin
 from .pagination import PaginatedMixin
 
@@ -44,7 +44,13 @@ class TagDetailView(SectionMixin, DetailView):
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
-        entries = Entry.objects.filter(tags=self.object).for_cards().order_by("title", "pk")
+        # A spoiler tag (entries.spoilers) would give away who has it: not listed here.
+        tagged = TaggedEntry.objects.filter(tag=self.object, revealed_in__isnull=True)
+        entries = (
+            Entry.objects.filter(pk__in=tagged.values("content_object_id"))
+            .for_cards()
+            .order_by("title", "pk")
+        )
         groups = selectors.group_by_kind(entries)
         return super().get_context_data(
             groups=groups, total=sum(len(group.entries) for group in groups), **kwargs

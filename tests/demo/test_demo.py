@@ -224,7 +224,10 @@ def test_tags_are_shared_across_kinds(demo):
         "tokusatsu",
         "original anime",
     }
-    assert set(Character.objects.get(title="Rouge Redstar").tags.names()) == {"androids", "mars"}
+    rouge = Character.objects.get(title="Rouge Redstar")
+    assert set(rouge.tags.names()) == {"androids", "mars", "undercover"}
+    # "undercover" is a spoiler tag: the first episode reveals her cover.
+    assert {tag.name: tag.revealed_in for tag in rouge.tags.all()}["undercover"] == 1
     assert tagged_kinds("mars") == {"series", "character", "episode"}
     assert tagged_kinds("mecha") >= {"series", "staff"}
     assert tagged_kinds("original anime") == {"series", "studio"}

@@ -167,7 +167,12 @@ def test_html_in_a_link_is_neither_a_link_nor_markup(client):
     assert not [tag for tag, _ in elements if tag in {"b", "i"}]
     scripts = [(attrs.get("src"), attrs.get("type")) for tag, attrs in elements if tag == "script"]
     # The site's own and the page's schema.org data, none from the body.
-    assert scripts == [(static("js/search.js"), None), (None, "application/ld+json")]
+    # The site's own scripts (search box, spoiler hiding) and the schema.org data.
+    assert scripts == [
+        (static("js/search.js"), None),
+        (None, "application/ld+json"),
+        (static("js/spoilers.js"), None),
+    ]
     assert "[[<b>x</b>]]" in text_of(response)
     assert link(response, "<i>label</i>")["href"] == "/wiki/y"
 

@@ -528,7 +528,12 @@ def test_entry_body_cannot_inject_script(client):
     scripts = [
         (attrs.get("src"), attrs.get("type")) for tag, attrs in page.elements if tag == "script"
     ]
-    assert scripts == [(static("js/search.js"), None), (None, "application/ld+json")]
+    # The site's own scripts (search box, spoiler hiding) and the schema.org data.
+    assert scripts == [
+        (static("js/search.js"), None),
+        (None, "application/ld+json"),
+        (static("js/spoilers.js"), None),
+    ]
     assert not [
         (tag, name) for tag, attrs in page.elements for name in attrs if name.startswith("on")
     ]

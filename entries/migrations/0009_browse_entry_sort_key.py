@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("entries", "0006_page_protection"),
+        ("entries", "0008_spoiler_marks"),
     ]
 
     operations = [
