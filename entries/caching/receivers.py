@@ -1,10 +1,11 @@
 """What a committed write means for the caches (connected in ``EntriesConfig.ready``)."""
 
 from ..signals import entries_changed
-from . import generation, purge
+from . import fragments, generation, purge
 
 
-def pages_changed(sender, **kwargs) -> None:
+def pages_changed(sender, entries=frozenset(), **kwargs) -> None:
+    fragments.bump(entries)
     generation.bump()
     purge.ban()
 
