@@ -13,6 +13,9 @@ neighbour). A fragment is stored under the version read before its rows were
 fetched, so a fragment rendered while a write commits is stored under the old
 version and never read again, as with the page generation.
 
+A write that names no entry (a restore from a backup, which replaces every
+row) replaces the *epoch*, a token every version includes.
+
 A version lost from the cache (evicted, or the cache emptied) is made anew
 with a fresh random token: a fragment stored under the old one can never be
 read again. ``FANDEX_FRAGMENT_CACHE=0`` turns fragments off.
@@ -28,6 +31,7 @@ from django.conf import settings
 from . import generation
 
 PREFIX = "fandex:entry-version:"
+EPOCH_KEY = "fandex:fragment-epoch"
 
 
 def _token() -> int:
@@ -38,17 +42,23 @@ def _version_key(pk: int) -> str:
     return f"{PREFIX}{pk}"
 
 
-def version(pk: int) -> int:
-    """The entry's version now (made if the cache has none)."""
+def _read(keys: list[str]) -> list[int]:
+    """The tokens under ``keys``, made where the cache has none."""
     store = generation.cache()
-    key = _version_key(pk)
-    value = store.get(key)
-    if value is None:
-        value = _token()
-        # Another process may have made it meanwhile: keep theirs.
-        if not store.add(key, value, timeout=None):
-            value = store.get(key, value)
-    return int(value)
+    found = store.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            # Another process may have made it meanwhile: keep theirs. A cache that
+            # keeps nothing gives a new token each time: never a stale fragment.
+            store.add(key, _token(), timeout=None)
+            found[key] = store.get(key) or _token()
+    return [int(found[key]) for key in keys]
+
+
+def version(pk: int) -> str:
+    """The entry's version now: its own token and the epoch of all fragments."""
+    epoch, own = _read([EPOCH_KEY, _version_key(pk)])
+    return f"{epoch}-{own}"
 
 
 def bump(pks: Iterable[int]) -> None:
@@ -56,6 +66,11 @@ def bump(pks: Iterable[int]) -> None:
     pks = set(pks)
     if pks:
         generation.cache().set_many({_version_key(pk): _token() for pk in pks}, timeout=None)
+
+
+def bump_all() -> None:
+    """Every entry's fragments out at once (a restore from a backup replaces every row)."""
+    generation.cache().set(EPOCH_KEY, _token(), timeout=None)
 
 
 def enabled() -> bool:

@@ -4,8 +4,12 @@ from ..signals import entries_changed
 from . import fragments, generation, purge
 
 
-def pages_changed(sender, entries=frozenset(), **kwargs) -> None:
-    fragments.bump(entries)
+def pages_changed(sender, changed=frozenset(), entries=frozenset(), tags=frozenset(), **kwargs):
+    if entries:
+        fragments.bump(entries)
+    elif not (changed or tags):
+        # Nothing named: everything may have changed (a restore from a backup).
+        fragments.bump_all()
     generation.bump()
     purge.ban()
 
