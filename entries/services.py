@@ -71,16 +71,20 @@ class _Write:
     # Entries whose pages were looked up before their first save in this write.
     before: set[int] = field(default_factory=set)
 
+    # Entries deleted in this write (their pages were looked up before they went).
+    deleted: set[int] = field(default_factory=set)
+
     def note(self, entry: Entry, action: str) -> None:
         self.changed.add(entry.pk)
         if action == Change.Action.DELETE:
+            self.deleted.add(entry.pk)
             entries, tags = pages_showing([entry.pk])
             self.entries |= entries
             self.tags |= tags
 
     def announce(self) -> None:
         """Find the pages the write affects now, and tell the receivers once it commits."""
-        entries, tags = pages_showing(self.changed - self.entries)
+        entries, tags = pages_showing(self.changed - self.deleted)
         _send(changed=self.changed, entries=entries | self.entries, tags=tags | self.tags)
 
 
