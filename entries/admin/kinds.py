@@ -6,13 +6,25 @@ prefetches tags and the related rows each list shows, and tests pin the count.
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import Prefetch
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
 from .. import services
-from ..models import Appearance, Character, Episode, Series, Staff, StreamingPlatform, Studio
+from ..models import (
+    Appearance,
+    Character,
+    Episode,
+    Series,
+    Staff,
+    StreamingPlatform,
+    Studio,
+    Tag,
+    TaggedEntry,
+)
 from .busy import DatabaseBusyAdminMixin
 from .conflicts import ConflictCheckAdminMixin
 from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
@@ -54,6 +66,17 @@ IMAGE = (
 RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
 
 
+class TagsOfKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The tags that entries of this admin's kind carry, as RelatedOnlyFieldListFilter
+    lists them, found from the tag rows (one semi-join on the kind) rather than by
+    joining every entry of the kind to its tags and keeping the distinct ones."""
+
+    def field_choices(self, field, request, model_admin):
+        used = TaggedEntry.objects.filter(content_object__kind=model_admin.model.KIND)
+        tags = Tag.objects.filter(pk__in=used.values("tag_id")).order_by("name")
+        return [(tag.pk, str(tag)) for tag in tags]
+
+
 class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     """What every kind of entry shares: names, aliases, tags, search, pictures, history."""
 
@@ -68,7 +91,12 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     list_display = ["thumbnail", "title", "tag_list", "updated_at"]
     list_display_links = ["thumbnail", "title"]
     # Only the tags this kind uses, not every tag in the encyclopedia.
-    list_filter = [("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("tags", TagsOfKindFilter)]
+    # At 100,000 entries a changelist of 100 rows costs some 300 ms of rendering
+    # alone (eight columns a row); and "N results (M total)" a second COUNT of the
+    # whole table on every filtered view: "Show all" says how many instead.
+    list_per_page = 50
+    show_full_result_count = False
     search_fields = ["title", "native_title", "aliases__name", "slug"]
     readonly_fields = ["created_at", "updated_at", "image_preview"]
     fieldsets = [NAMES, PAGE, IMAGE, RECORD]
@@ -108,6 +136,17 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
         if not self.may_protect(request):
             return fieldsets
         return [*fieldsets, (_("Protection"), {"fields": ["protected"]})]
+
+    def action_checkbox(self, obj):
+        # The HTML Django's CheckboxInput renders, without a template render per row
+        # (a sixth of a changelist's time).
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     @admin.display(description=_("tags"))
     def tag_list(self, obj):
