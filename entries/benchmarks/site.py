@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
@@ -131,7 +132,8 @@ def chosen_pages() -> list[Target]:
         targets.append(Target("history (longest)", entry.specific.get_history_url()))
     for model in (Series, Character):
         changelist = reverse(f"admin:entries_{model._meta.model_name}_changelist")
-        last = max(1, math.ceil(model.objects.count() / 100))
+        per_page = admin.site._registry[model].list_per_page
+        last = max(1, math.ceil(model.objects.count() / per_page))
         name = model._meta.verbose_name_plural
         targets += [
             Target(f"admin: {name}", changelist, admin=True),
