@@ -46,9 +46,11 @@ from .models import (
     KIND_MODELS,
     Alias,
     Change,
+    Character,
     Entry,
     Episode,
     Streaming,
+    Studio,
     Tag,
     TaggedEntry,
     WikiLink,
@@ -71,17 +73,23 @@ class _Write:
     # Pages showing an entry deleted in this write, found before its rows went.
     entries: set[int] = field(default_factory=set)
     tags: set[int] = field(default_factory=set)
+    # Entries whose pages were looked up before their first save in this write.
+    before: set[int] = field(default_factory=set)
+
+    # Entries deleted in this write (their pages were looked up before they went).
+    deleted: set[int] = field(default_factory=set)
 
     def note(self, entry: Entry, action: str) -> None:
         self.changed.add(entry.pk)
         if action == Change.Action.DELETE:
+            self.deleted.add(entry.pk)
             entries, tags = pages_showing([entry.pk])
             self.entries |= entries
             self.tags |= tags
 
     def announce(self) -> None:
         """Find the pages the write affects now, and tell the receivers once it commits."""
-        entries, tags = pages_showing(self.changed - self.entries)
+        entries, tags = pages_showing(self.changed - self.deleted)
         _send(changed=self.changed, entries=entries | self.entries, tags=tags | self.tags)
 
 
@@ -112,6 +120,16 @@ def recorded(*, user=None, summary: str = "", automated: bool = False):
             write.announce()
     finally:
         _current.reset(token)
+
+
+def also_showing(pages: tuple[set[int], set[int]]) -> None:
+    """Inside a write: add ``pages`` (what ``pages_showing`` gave before the write
+    opened: a restore writes its rows back first) to the pages it announces."""
+    write = _current.get()
+    if write is not None:
+        entries, tags = pages
+        write.entries |= entries
+        write.tags |= tags
 
 
 def note(entry: Entry, action: str) -> None:
@@ -177,9 +195,12 @@ def restore_entry(
     """Revert the entry ``pk`` to ``revision``, or recover it if it was deleted, as a new
     revision by ``user`` (a Change with action revert or recover)."""
     with transaction.atomic():
+        # The pages showing the entry as it was (restore writes its rows back now).
+        before = pages_showing([int(pk)])
         restored = restore(revision=revision, model=model, pk=pk)
         comment = restore_comment(restored.action, revision, summary)
         with recorded(user=user, summary=comment):
+            also_showing(before)
             entry = model._default_manager.get(pk=pk)
             try:
                 entry.full_clean()
@@ -338,12 +359,15 @@ def _retag(*, tag_ids: set[int], user, summary: str, change) -> None:
         _current.get().tags.update(tag_ids)
 
 
-def announce_bulk(ids: Iterable[int]) -> None:
+def announce_bulk(
+    ids: Iterable[int], *, before: tuple[set[int], set[int]] = (set(), set())
+) -> None:
     """Announce a bulk write that bypassed ``recorded`` (the importer writes its history
-    and search documents in bulk itself): the same signal, on commit."""
+    and search documents in bulk itself): the same signal, on commit. ``before``:
+    what ``pages_showing`` gave for the updated entries before the write."""
     changed = set(ids)
     entries, tags = pages_showing(changed)
-    _send(changed=changed, entries=entries, tags=tags)
+    _send(changed=changed, entries=entries | before[0], tags=tags | before[1])
 
 
 def announce_tags(tag_ids: Iterable[int]) -> None:
@@ -395,36 +419,111 @@ class WriteReport:
 def pages_showing(ids: Iterable[int]) -> tuple[set[int], set[int]]:
     """The entries and tags whose pages show any of the entries ``ids``, as they are now.
 
-    An entry's page shows the entries joined to it by an inline row (the
-    registry's two-sided inlines: credits, appearances, voice credits,
-    relations, memberships), a series its episodes, an episode its series and
-    its neighbours; pages whose wiki links name it show it as a blue link (a
-    red one once it is gone); tag pages list it. About ten queries per
-    ``CHUNK_SIZE`` entries.
+    An entry's page shows
+
+    - the entries joined to it by an inline row (the registry's two-sided
+      inlines: credits, appearances, voice credits, relations, memberships), and
+      through a character one step further: a series page lists its characters'
+      voice actors, a person's page the series of the characters they voice;
+    - a series its episodes, an episode its series and its neighbours; a studio
+      its predecessor, parent, successors and subsidiaries;
+    - its wiki links, blue or red by the names pages answer to: pages whose links
+      name one of the entries show it (a red link once it is gone);
+    - "what links here": the pages its body links to list it, and an episode's
+      place there names its series (a series renamed moves its episodes too).
+
+    Tag pages list their entries. About twenty queries per ``CHUNK_SIZE`` entries.
+    The write path also calls it before an entry is saved (``_before_save``), so
+    that the pages that showed what the write took away are among them too.
     """
     entries: set[int] = set()
     tags: set[int] = set()
     for chunk in batched(sorted(set(ids)), CHUNK_SIZE):
-        entries.update(chunk)
-        for model, fks in registry.entry_links():
-            either = Q()
-            for fk in fks:
-                either |= Q(**{f"{fk}__in": chunk})
-            for pair in model._default_manager.filter(either).values_list(*fks):
-                entries.update(pair)
-        episode_series = Episode.objects.filter(pk__in=chunk).values("series_id")
-        entries.update(
-            Episode.objects.filter(series_id__in=episode_series).values_list("pk", flat=True)
+        chunk = set(chunk)
+        entries |= chunk
+        joined = _joined(chunk)
+        entries |= joined
+        characters = set(
+            Character.objects.filter(pk__in=joined - chunk).values_list("pk", flat=True)
         )
+        if characters:
+            entries |= _joined(characters, inline_only=True)
+        # The episodes of a series move with it (their addresses hold its slug).
+        moved = chunk | set(
+            Episode.objects.filter(series_id__in=chunk).values_list("pk", flat=True)
+        )
+        entries |= moved
         entries.update(
             WikiLink.objects.filter(target_key__in=_name_keys(chunk)).values_list(
                 "source_id", flat=True
             )
         )
+        entries |= _answering(
+            set(WikiLink.objects.filter(source_id__in=moved).values_list("target_key", flat=True))
+        )
         tags.update(
             TaggedEntry.objects.filter(content_object_id__in=chunk).values_list("tag_id", flat=True)
         )
     return entries, tags
+
+
+def _joined(ids: set[int], *, inline_only: bool = False) -> set[int]:
+    """The entries one step from ``ids``: by an inline row and (unless ``inline_only``)
+    as a series and its episodes, or studios and their predecessor and parent."""
+    found: set[int] = set()
+    for model, fks in registry.entry_links():
+        either = Q()
+        for fk in fks:
+            either |= Q(**{f"{fk}__in": ids})
+        for pair in model._default_manager.filter(either).values_list(*fks):
+            found.update(pair)
+    if inline_only:
+        return found
+    series = set(Episode.objects.filter(pk__in=ids).values_list("series_id", flat=True))
+    found |= series
+    found.update(Episode.objects.filter(series_id__in=series | ids).values_list("pk", flat=True))
+    for predecessor, parent in Studio.objects.filter(pk__in=ids).values_list(
+        "predecessor_id", "parent_id"
+    ):
+        found.update((predecessor, parent))
+    found.update(
+        Studio.objects.filter(Q(predecessor_id__in=ids) | Q(parent_id__in=ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    found.discard(None)
+    return found
+
+
+def _answering(keys: set[str]) -> set[int]:
+    """The entries that answer to any of the name ``keys`` (by title, native title or
+    alias, whatever the kind a link names)."""
+    keys.discard("")
+    if not keys:
+        return set()
+    found = set(
+        Entry.objects.filter(Q(title_key__in=keys) | Q(native_key__in=keys)).values_list(
+            "pk", flat=True
+        )
+    )
+    found.update(Alias.objects.filter(name_key__in=keys).values_list("entry_id", flat=True))
+    return found
+
+
+def before_save(sender, instance, raw=False, **kwargs) -> None:
+    """``pre_save`` of every kind of entry: inside a write, note the pages that show the
+    entry as it is before the save (the names, links, credits and neighbours the
+    save may take away: a removed alias turns links red, a removed credit leaves
+    the other side's list)."""
+    write = _current.get()
+    if write is None or raw or instance.pk is None or instance._state.adding:
+        return
+    if instance.pk in write.before:
+        return
+    write.before.add(instance.pk)
+    entries, tags = pages_showing([instance.pk])
+    write.entries |= entries
+    write.tags |= tags
 
 
 def _name_keys(ids: Sequence[int]) -> set[str]:

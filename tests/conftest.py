@@ -15,7 +15,8 @@ def media_root(settings, tmp_path_factory):
 def page_cache(settings, request):
     """A page cache of the test's own, and off: most tests change rows directly (not
     through ``entries.services``) and read the pages again. The tests of the cache
-    itself (tests/caching/) turn it on with ``settings.FANDEX_PAGE_CACHE = True``."""
+    itself (tests/caching/) turn it on with ``settings.FANDEX_PAGE_CACHE = True``.
+    The fragment cache lives in the same cache and is off too."""
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
@@ -24,6 +25,8 @@ def page_cache(settings, request):
         },
     }
     settings.FANDEX_PAGE_CACHE = False
+    # Fragments of entry pages likewise (tests/caching/test_fragments.py turns them on).
+    settings.FANDEX_FRAGMENT_CACHE = False
     settings.FANDEX_PURGE_URLS = []
 
 

@@ -257,6 +257,9 @@ FANDEX_PAGE_CACHE = env_bool("FANDEX_PAGE_CACHE", True)
 # A cached page is never stale (every write moves the site's generation on);
 # the timeout only frees the room that pages of old generations take.
 FANDEX_PAGE_CACHE_TIMEOUT = int(os.environ.get("FANDEX_PAGE_CACHE_TIMEOUT", "86400"))
+# Parts of entry pages cached under per-entry versions that every write which
+# changes what they show replaces (entries/caching/fragments.py); 0 turns them off.
+FANDEX_FRAGMENT_CACHE = env_bool("FANDEX_FRAGMENT_CACHE", True)
 # Shared HTTP caches (Varnish) to tell of every write, by a BAN request each:
 # comma-separated URLs such as http://127.0.0.1:6081 (deploy/varnish/).
 FANDEX_PURGE_URLS = env_list("FANDEX_PURGE_URLS", "")

@@ -290,11 +290,14 @@ class HistoryAdminMixin(VersionAdmin):
         """
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
+                # The pages showing the entry as it was (its rows are written back now).
+                before = services.pages_showing([int(version.object_id)])
                 restored = history.restore(
                     revision=version.revision, model=self.model, pk=version.object_id
                 )
                 setattr(request, RESTORING, restored)
                 with self.create_revision(request):
+                    services.also_showing(before)
                     response = self.changeform_view(
                         request, quote(version.object_id), request.path, context
                     )

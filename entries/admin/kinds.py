@@ -6,13 +6,25 @@ prefetches tags and the related rows each list shows, and tests pin the count.
 """
 
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.contrib.admin import helpers
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
 from .. import services
-from ..models import Appearance, Character, Episode, Series, Staff, StreamingPlatform, Studio
+from ..models import (
+    Appearance,
+    Character,
+    Episode,
+    Series,
+    Staff,
+    StreamingPlatform,
+    Studio,
+    Tag,
+    TaggedEntry,
+)
 from .busy import DatabaseBusyAdminMixin
 from .conflicts import ConflictCheckAdminMixin
 from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
@@ -55,6 +67,20 @@ IMAGE = (
 RECORD = (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]})
 
 
+class TagsOfKindFilter(admin.RelatedOnlyFieldListFilter):
+    """The tags that entries of this admin's kind carry, as RelatedOnlyFieldListFilter
+    lists them, found from the tag rows (an EXISTS per tag, which stops at the first
+    entry of the kind it finds in the tag's index) rather than by joining every
+    entry of the kind to its tags and keeping the distinct ones."""
+
+    def field_choices(self, field, request, model_admin):
+        used = TaggedEntry.objects.filter(
+            tag=OuterRef("pk"), content_object__kind=model_admin.model.KIND
+        )
+        tags = Tag.objects.filter(Exists(used)).order_by("name")
+        return [(tag.pk, str(tag)) for tag in tags]
+
+
 class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     """What every kind of entry shares: names, aliases, tags, search, pictures, history."""
 
@@ -69,7 +95,12 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     list_display = ["thumbnail", "title", "tag_list", "updated_at"]
     list_display_links = ["thumbnail", "title"]
     # Only the tags this kind uses, not every tag in the encyclopedia.
-    list_filter = [("tags", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("tags", TagsOfKindFilter)]
+    # At 100,000 entries a changelist of 100 rows costs some 300 ms of rendering
+    # alone (eight columns a row); and "N results (M total)" a second COUNT of the
+    # whole table on every filtered view: "Show all" says how many instead.
+    list_per_page = 50
+    show_full_result_count = False
     search_fields = ["title", "native_title", "aliases__name", "slug"]
     readonly_fields = ["created_at", "updated_at", "image_preview"]
     fieldsets = [NAMES, PAGE, IMAGE, RECORD]
@@ -85,7 +116,10 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
         related = ["image"]
         if isinstance(self.list_select_related, list | tuple):
             related += self.list_select_related
-        return super().get_queryset(request).select_related(*related).prefetch_related("tags")
+        # The kind, which every row of this model has, lets the database walk the
+        # (kind, title) index in the changelist's order instead of sorting them all.
+        rows = super().get_queryset(request).filter(kind=self.model.KIND)
+        return rows.select_related(*related).prefetch_related("tags")
 
     # --- Protected pages: senior editors only (entries.editors) ---------------------------
 
@@ -113,6 +147,17 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
         if not self.may_protect(request):
             return fieldsets
         return [*fieldsets, (_("Protection"), {"fields": ["protected"]})]
+
+    def action_checkbox(self, obj):
+        # The HTML Django's CheckboxInput renders, without a template render per row
+        # (a sixth of a changelist's time).
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     @admin.display(description=_("tags"))
     def tag_list(self, obj):

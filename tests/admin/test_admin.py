@@ -636,10 +636,10 @@ def _rows_for_changelist(model, count: int) -> None:
 
 
 # Pinned, the same on SQLite and PostgreSQL: session, user, the user's and the group's
-# permissions, the tag filter, two counts ("3 of 10"), the rows (with their main images,
-# joined), their tags; plus the year filter for series, the series filter for episodes,
-# appearances for characters.
-CHANGELIST_QUERIES = {Series: 10, Character: 10, Staff: 9, Studio: 9, Episode: 10}
+# permissions, the tag filter, one count (no "of 10 total": show_full_result_count is
+# off), the rows (with their main images, joined), their tags; plus the year filter for
+# series, the series filter for episodes, appearances for characters.
+CHANGELIST_QUERIES = {Series: 9, Character: 9, Staff: 8, Studio: 8, Episode: 9}
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -656,13 +656,14 @@ def test_changelist_queries_do_not_grow_with_rows(
 
     assert response.status_code == 200
     shown = list(response.context["cl"].result_list)
-    assert len(shown) == model.objects.count()
+    # The first page of them (EntryAdmin.list_per_page).
+    assert len(shown) == min(model.objects.count(), 50)
     content = response.content.decode()
     assert "android, drama, mecha, space" in content
     # Every row's thumbnail (the studios' parent has none).
     thumbnail_url = Picture.objects.get().thumbnail_url
-    assert content.count(thumbnail_url) == model.objects.filter(image__isnull=False).count()
-    assert content.count(thumbnail_url) >= count
+    assert content.count(thumbnail_url) == sum(1 for row in shown if row.image_id)
+    assert content.count(thumbnail_url) >= min(count, 49)
 
 
 def test_editor_merges_tags(editor_client):

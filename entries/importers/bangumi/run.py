@@ -49,6 +49,10 @@ def import_bangumi(
         # Search documents are written once, in bulk, at the end of the block: the
         # bulk inserts send no signals, and the saves' signals wait for it.
         with clock("writing"), search_indexing.deferred():
+            # The pages showing the series it updates, as they were (their old names).
+            before = services.pages_showing(
+                [write.series.pk for write in writes if not write.created]
+            )
             _write(writes, progress=progress)
             report.created = [write.series.pk for write in writes if write.created]
             report.updated = [write.series.pk for write in writes if not write.created]
@@ -64,7 +68,7 @@ def import_bangumi(
                 )
             report.revision_id = revision.pk
         # The bulk writes bypass ``services.recorded``: announce them the same way.
-        services.announce_bulk(report.created + report.updated)
+        services.announce_bulk(report.created + report.updated, before=before)
     return report
 
 
