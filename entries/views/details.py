@@ -42,7 +42,7 @@ class EntryDetailView(SectionMixin, DetailView):
     def get_context_data(self, **kwargs):
         entry, user = self.object, self.request.user
         return super().get_context_data(
-            body_html=selectors.body_html(entry, create_url=red_link_target(user)),
+            body_html=selectors.body_html(entry, create_url=red_link_target(user, context=entry)),
             links_here=selectors.links_here(entry, limit=LINKS_HERE_SHOWN),
             last_edit=selectors.last_edit(entry),
             edit_url=change_url(user, entry),
