@@ -60,13 +60,15 @@ class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
         return form
 
     def get_search_results(self, request, queryset, search_term):
-        """Names containing the term, as the admin's search does, the name itself first
-        and then names starting with it: the tag field's suggestions (the admin's
-        autocomplete endpoint) show "Mecha" first for "mecha", and say from their
-        first results whether a typed name is a tag already."""
+        """Names containing the term, as the admin's search does; for the tag field's
+        suggestions (the admin's autocomplete endpoint), the name itself first and
+        then names starting with it, so that "mecha" suggests "Mecha" first and the
+        first results say whether a typed name is a tag already."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
-        if term:
+        match = getattr(request, "resolver_match", None)
+        # The changelist has its own sorting (by name, or the column clicked).
+        if term and match is not None and match.url_name == "autocomplete":
             closeness = Case(
                 When(name__iexact=term, then=Value(0)),
                 When(name__istartswith=term, then=Value(1)),
