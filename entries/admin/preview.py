@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from taggit.forms import TagWidget
 
@@ -138,6 +139,7 @@ class PreviewAdminMixin:
         if db_field.name == "body":
             url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview")
             kwargs["widget"] = BodyWidget(preview_url=url)
+            kwargs["help_text"] = _("Markdown with wiki links: see the formatting help.")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
