@@ -238,3 +238,20 @@ def test_a_bad_object_id_is_no_page_at_all(editor_client):
 
     assert response.status_code == 200
     assert b'class="wikilink new"' in response.content
+
+
+@pytest.mark.parametrize("links", [1, 30])
+def test_a_preview_costs_two_queries_whatever_the_number_of_links(
+    django_assert_num_queries, linked, links
+):
+    source = " ".join(f"[[Name {n}]] [[studio:Bones]] [[Naomi Orthmann]]" for n in range(links))
+
+    with django_assert_num_queries(2):
+        html = selectors.preview_html(source)
+
+    assert html.count('class="wikilink new"') == links
+
+
+def test_a_preview_without_links_costs_no_query(django_assert_num_queries, db):
+    with django_assert_num_queries(0):
+        assert selectors.preview_html("*Hi*") == "<p><em>Hi</em></p>\n"
