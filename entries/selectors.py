@@ -17,8 +17,10 @@ from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
+from . import markup
 from .models import (
     KIND_MODELS,
+    Alias,
     Appearance,
     Change,
     Entry,
@@ -330,6 +332,38 @@ def body_html(entry: Entry, *, create_url: CreateUrl | None = None) -> SafeStrin
         for link in WikiLink.objects.filter(source_id=entry.pk).with_resolution()
     }
     return mark_safe(mark_links(html, statuses, create_url=create_url))  # noqa: S308
+
+
+def preview_html(source: str, *, create_url: CreateUrl | None = None) -> SafeString:
+    """``source`` rendered as saving would render it (``markup.render``), its wiki
+    links coloured as ``body_html`` colours a saved page's; nothing is written.
+
+    The links are resolved from the text, not from recorded ``WikiLink`` rows (an
+    unsaved body has none), by the same names (``answers_to``): two queries
+    whatever the number of links, none when the text links nowhere.
+    """
+    rendered = markup.render(source)
+    if not rendered.links:
+        return mark_safe(rendered.html)  # noqa: S308 - sanitized by markup.render
+    keys = {target.key for target in rendered.links}
+    found = {
+        (kind, key)
+        for kind, title_key, native_key in Entry.objects.filter(
+            Q(title_key__in=keys) | Q(native_key__in=keys)
+        ).values_list("kind", "title_key", "native_key")
+        for key in (title_key, native_key)
+        if key in keys
+    }
+    found |= set(Alias.objects.filter(name_key__in=keys).values_list("entry__kind", "name_key"))
+    found_keys = {key for _kind, key in found}
+    statuses = {
+        (target.kind, target.key): LinkStatus(
+            name=target.name,
+            exists=(target.kind, target.key) in found if target.kind else target.key in found_keys,
+        )
+        for target in rendered.links
+    }
+    return mark_safe(mark_links(rendered.html, statuses, create_url=create_url))  # noqa: S308
 
 
 @dataclass

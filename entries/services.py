@@ -330,6 +330,22 @@ def delete_tags(*, tags: Iterable[Tag], user=None) -> None:
         )
 
 
+def delete_unused_tags(*, user=None, among: Iterable[int] | None = None) -> list[str]:
+    """Delete the tags no entry carries (of the ids ``among``, if given) through
+    ``delete_tags``; the names deleted, in order.
+
+    The tags are locked first, so that an entry tagged meanwhile keeps its tag
+    (on PostgreSQL tagging waits for the lock; SQLite writes one at a time)."""
+    with transaction.atomic():
+        tags = Tag.objects.unused()
+        if among is not None:
+            tags = tags.filter(pk__in=list(among))
+        tags = list(tags.select_for_update().order_by("name"))
+        if tags:
+            delete_tags(tags=tags, user=user)
+    return [tag.name for tag in tags]
+
+
 def _retag(*, tag_ids: set[int], user, summary: str, change) -> None:
     """Run ``change`` (which retags entries) as a write noting every entry that carried
     one of ``tag_ids``. An entry with no history yet first gets a copy of itself as it

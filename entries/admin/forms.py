@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Entry
 from ..text import clean_text
+from .preview import SummaryWidget
 
 
 class EntryAdminForm(forms.ModelForm):
@@ -56,7 +57,7 @@ class EditSummaryMixin(forms.Form):
         max_length=255,
         required=False,
         help_text=_("Briefly, what you changed and why. Shown in the page's history."),
-        widget=forms.TextInput(attrs={"class": "vTextField", "size": 80}),
+        widget=SummaryWidget(attrs={"class": "vTextField", "size": 80}),
     )
 
     def clean_edit_summary(self):

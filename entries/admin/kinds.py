@@ -10,7 +10,6 @@ from django.contrib.admin import helpers
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
 from .. import services
@@ -47,6 +46,7 @@ from .inlines import (
     VoiceRoleInline,
 )
 from .pictures import GalleryImageInline, MainImageFormMixin, PictureAdminMixin
+from .preview import PreviewAdminMixin, TagsWidget
 
 
 class EntryEditForm(EditSummaryMixin, MainImageFormMixin, EntryAdminForm):
@@ -81,16 +81,17 @@ class TagsOfKindFilter(admin.RelatedOnlyFieldListFilter):
         return [(tag.pk, str(tag)) for tag in tags]
 
 
-class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
+class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     """What every kind of entry shares: names, aliases, tags, search, pictures, history."""
 
     form = EntryEditForm
-    # The edit summary sits just above the save buttons, after the inlines.
+    # The edit summary sits beside each set of save buttons, with the Preview button.
     change_form_template = "admin/entries/entry_change_form.html"
     formfield_overrides = {
         **HTTPS_URLS,
-        # As wide as the other text fields: a page often has half a dozen tags.
-        TaggableManager: {"widget": TagWidget(attrs={"class": "vTextField"})},
+        # As wide as the other text fields (a page often has half a dozen tags), with
+        # suggestions of the tags there are.
+        TaggableManager: {"widget": TagsWidget},
     }
     list_display = ["thumbnail", "title", "tag_list", "updated_at"]
     list_display_links = ["thumbnail", "title"]
@@ -107,7 +108,8 @@ class EntryAdmin(DatabaseBusyAdminMixin, PictureAdminMixin, HistoryAdminMixin):
     inlines = [AliasInline, GalleryImageInline, TagMarkInline]
 
     class Media:
-        css = {"all": ["css/admin-pictures.css"]}
+        css = {"all": ["css/admin-pictures.css", "css/admin-editing.css"]}
+        js = ["js/admin-editing.js"]
 
     def get_queryset(self, request):
         # The image in the same query as the row: the thumbnail column costs nothing.

@@ -1,9 +1,10 @@
-"""The tags admin: tags shared by every kind of entry, and merging them."""
+"""The tags admin: tags shared by every kind of entry, merging them, and deleting
+the unused ones (also ``manage.py prune_tags``)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -24,15 +25,31 @@ class MergeTagsForm(forms.Form):
     )
 
 
+class InUseFilter(admin.SimpleListFilter):
+    title = _("in use")
+    parameter_name = "in_use"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No: no entry carries it"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.unused()
+        if self.value() == "yes":
+            return queryset.exclude(pk__in=Tag.objects.unused().values("pk"))
+        return queryset
+
+
 @admin.register(Tag)
 class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
     announce = services.announce_tags
     list_display = ["name", "slug", "uses"]
+    list_filter = [InUseFilter]
     ordering = ["name"]
     search_fields = ["name"]
     # The slug is made from the name (romanised, never empty) when left blank.
     fields = ["name", "slug"]
-    actions = ["render_tag_form"]
+    actions = ["render_tag_form", "delete_unused_tags"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(uses=Count("tagged_entries"))
@@ -41,6 +58,25 @@ class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["slug"].required = False
         return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names containing the term, as the admin's search does; for the tag field's
+        suggestions (the admin's autocomplete endpoint), the name itself first and
+        then names starting with it, so that "mecha" suggests "Mecha" first and the
+        first results say whether a typed name is a tag already."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        match = getattr(request, "resolver_match", None)
+        # The changelist has its own sorting (by name, or the column clicked).
+        if term and match is not None and match.url_name == "autocomplete":
+            closeness = Case(
+                When(name__iexact=term, then=Value(0)),
+                When(name__istartswith=term, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+            queryset = queryset.order_by(closeness, "name")
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("uses"), ordering="uses")
     def uses(self, obj):
@@ -63,6 +99,23 @@ class TagAdmin(AnnouncedAdminMixin, admin.ModelAdmin):
             name="entries_tag_merge_tags",
         )
         return [merge, *super().get_urls()]
+
+    @admin.action(
+        description=_("Delete the selected tags that no entry uses"), permissions=["delete"]
+    )
+    def delete_unused_tags(self, request, queryset):
+        selected = set(queryset.values_list("pk", flat=True))
+        deleted = services.delete_unused_tags(user=request.user, among=selected)
+        kept = len(selected) - len(deleted)
+        if deleted:
+            names = ", ".join(f"“{name}”" for name in deleted)
+            self.message_user(request, _("Deleted the unused tags %s.") % names, messages.SUCCESS)
+        if kept:
+            self.message_user(
+                request,
+                _("%d of the selected tags are in use and were kept.") % kept,
+                messages.WARNING if not deleted else messages.INFO,
+            )
 
     @admin.action(description=_("Merge selected tags"), permissions=["change"])
     def render_tag_form(self, request, queryset):

@@ -48,6 +48,10 @@ class TagQuerySet(NaturalKeyQuerySet):
     def popular(self):
         return self.with_counts().order_by("-count", "name")
 
+    def unused(self):
+        """Tags no entry carries (an ``EXISTS``, so the rows can be locked for update)."""
+        return self.exclude(models.Exists(TaggedEntry.objects.filter(tag_id=models.OuterRef("pk"))))
+
 
 class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
     """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""

@@ -25,10 +25,12 @@ def may(user, action: str, kind: str) -> bool:
     )
 
 
-def add_url(kind: str, name: str) -> str:
-    """The admin form that creates a ``kind`` of entry called ``name``."""
+def add_url(kind: str, name: str, **initial) -> str:
+    """The admin form that creates a ``kind`` of entry called ``name`` (with more
+    ``initial`` values, such as an episode's ``series``)."""
     model_name = KIND_MODELS[kind]._meta.model_name
-    return f"{reverse(f'admin:entries_{model_name}_add')}?{urlencode({'title': name})}"
+    query = urlencode({"title": name, **initial})
+    return f"{reverse(f'admin:entries_{model_name}_add')}?{query}"
 
 
 def change_url(user, entry: Entry) -> str:
@@ -48,14 +50,34 @@ def create_links(user, *, name: str, kind: str = "") -> list[tuple[str, str]]:
     ]
 
 
-def red_link_target(user):
-    """Where an editor's red link goes: a kinded one (``[[studio:Foo]]``) to the add
-    form of that kind; an unkinded one keeps its ``/wiki/`` address, whose "no such
-    page" page offers every kind. None for a reader."""
+# The kind an unkinded red link gets from the page it is on, where only one kind
+# fits: an episode's body tells its story, so the names in it are its characters
+# (staff and studios are credited on the series). Everywhere else a bare name
+# could be any kind, and the "no such page" page offers them all.
+CONTEXT_KINDS = {Entry.Kind.EPISODE: Entry.Kind.CHARACTER}
+
+
+def red_link_target(user, *, context: Entry | None = None):
+    """Where an editor's red link goes: to the add form of the kind it names
+    (``[[studio:Foo]]``), or of the one kind its page ``context`` leaves
+    (``CONTEXT_KINDS``); any other keeps its ``/wiki/`` address, whose "no such page"
+    page offers every kind. An episode link on a series or an episode page fills in
+    that series too. None for a reader."""
     if not (user.is_active and user.is_staff):
         return None
+    context_kind = context.kind if context is not None else ""
+    series_id = None
+    if context_kind == Entry.Kind.SERIES:
+        series_id = context.pk
+    elif context_kind == Entry.Kind.EPISODE:
+        series_id = context.specific.series_id
 
     def target(kind: str, name: str) -> str:
-        return add_url(kind, name) if kind and may(user, "add", kind) else ""
+        kind = kind or CONTEXT_KINDS.get(context_kind, "")
+        if not kind or not may(user, "add", kind):
+            return ""
+        if kind == Entry.Kind.EPISODE and series_id is not None:
+            return add_url(kind, name, series=series_id)
+        return add_url(kind, name)
 
     return target

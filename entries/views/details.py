@@ -63,7 +63,9 @@ class EntryDetailView(SectionMixin, DetailView):
         each kind adds its lists."""
         return {
             "entry": entry,
-            "body_html": selectors.body_html(entry, create_url=red_link_target(self.request.user)),
+            "body_html": selectors.body_html(
+                entry, create_url=red_link_target(self.request.user, context=entry)
+            ),
             "links_here": selectors.links_here(entry, limit=LINKS_HERE_SHOWN),
             "history_url": entry.get_history_url(),
             "spoiler_series": selectors.spoiler_series(entry),

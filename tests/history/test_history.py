@@ -453,15 +453,15 @@ def test_delete_and_recover_through_the_admin(edited, senior_client, senior_edit
 # --- The admin forms -------------------------------------------------------------------------
 
 
-def test_edit_summary_sits_above_the_save_buttons(editor_client):
+def test_edit_summary_sits_above_the_bottom_save_buttons(editor_client):
     series = factories.make_series()
 
     response = editor_client.get(admin_url(Series, "change", series.pk))
 
     content = response.content.decode()
     assert 'name="edit_summary"' in content
-    assert content.index('name="edit_summary"') > content.index('id="episodes-group"')
-    assert content.index('name="edit_summary"') < content.rindex('name="_save"')
+    assert content.rindex('name="edit_summary"') > content.index('id="episodes-group"')
+    assert content.rindex('name="edit_summary"') < content.rindex('name="_save"')
 
 
 def test_without_a_summary_the_change_message_is_the_comment(editor_client):
