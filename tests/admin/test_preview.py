@@ -255,3 +255,20 @@ def test_a_preview_costs_two_queries_whatever_the_number_of_links(
 def test_a_preview_without_links_costs_no_query(django_assert_num_queries, db):
     with django_assert_num_queries(0):
         assert selectors.preview_html("*Hi*") == "<p><em>Hi</em></p>\n"
+
+
+def test_the_preview_and_the_help_cover_spoiler_passages(editor_client):
+    series = factories.make_series(title="Metallic Rouge")
+    url, data = open_form(editor_client, Series, series)
+    help_text = editor_client.get(url).content.decode()
+    assert "<code>:::spoiler 9</code>" in help_text
+
+    data.update(body="Out in the open.\n\n:::spoiler 9\nThe twist.\n:::\n", _preview="Preview")
+    preview = preview_section(editor_client.post(url, data).content.decode())
+
+    # Closed, as a reader without JavaScript gets it, and marked with its episode.
+    assert re.search(r'<details class="spoiler"[^>]* data-revealed-in="9"', preview)
+    assert " open" not in preview.split('class="spoiler"', 1)[1].split(">", 1)[0]
+    assert "The twist." in preview
+    series.refresh_from_db()
+    assert "twist" not in series.body
