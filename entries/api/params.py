@@ -9,7 +9,7 @@ These serializers are also what the OpenAPI schema says about the parameters.
 from rest_framework import serializers
 
 from ..filters import YEAR_RANGE_MESSAGE
-from ..models import MAX_YEAR, MIN_YEAR, Entry
+from ..models import MAX_YEAR, MIN_YEAR, Entry, Series
 from ..search.base import MAX_QUERY_LENGTH
 from ..text import clean_query
 
@@ -46,8 +46,25 @@ class EntryListParams(PageParams):
     )
 
 
+def _choice(choices, what: str, help_text: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        required=False,
+        choices=choices,
+        help_text=help_text,
+        error_messages={"invalid_choice": f"“{{input}}” is not a {what}."},
+    )
+
+
 class SeriesListParams(EntryListParams):
-    """The series index's filters: ``q``, ``tag`` and ``year``."""
+    """The series index's filters: ``q``, ``tag``, ``year``, and without ``q`` also
+    ``format``, ``season`` and ``status``."""
+
+    # Not with ``q``: the search ranks by its own filters (kind, tag, year).
+    NOT_WITH_SEARCH = ("format", "season", "status")
+
+    format = _choice(Series.Format.values, "format", "Only series of this format.")
+    season = _choice(Series.Season.values, "season", "Only series that began in this season.")
+    status = _choice(Series.Status.values, "status", "Only series with this airing status.")
 
     year = serializers.IntegerField(
         required=False,

@@ -33,7 +33,9 @@ def _tags(prefix: str = "") -> Prefetch:
     """An entry's tags as ``TaggedEntry`` rows with their tag, by tag name."""
     return Prefetch(
         f"{prefix}tagged_items",
-        queryset=TaggedEntry.objects.select_related("tag").order_by("tag__name"),
+        queryset=TaggedEntry.objects.select_related("tag", "revealed_in_series").order_by(
+            "tag__name"
+        ),
     )
 
 
@@ -50,7 +52,10 @@ def _detail(model: type[Entry]):
     """What every kind's detail shows: main image, tags, aliases, gallery."""
     return cards(model).prefetch_related(
         "aliases",
-        Prefetch("gallery", queryset=GalleryImage.objects.select_related("picture")),
+        Prefetch(
+            "gallery",
+            queryset=GalleryImage.objects.select_related("picture", "revealed_in_series"),
+        ),
     )
 
 

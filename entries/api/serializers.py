@@ -115,15 +115,36 @@ class PictureSerializer(serializers.Serializer):
         return RenditionSerializer(picture.renditions, many=True, context=context).data
 
 
-# --- Rows that issue 15 (spoilers) marks with ``revealed_in`` ------------------------------
+# --- Rows with spoiler marks (``entries.spoilers``) -----------------------------------------
 #
 # Tags on an entry (TaggedEntry), a character's appearances (Appearance), relations
 # between series (SeriesRelation) and gallery pictures (GalleryImage) can each be
-# marked as revealed in episode N. Their serializers are these four: add the field
-# here, once, and every endpoint that shows the rows shows the mark.
+# marked as revealed in episode N. The API returns them with the mark, as the HTML
+# does, for clients to hide what their reader has not watched; spoiler passages
+# of a body come marked in ``body_html`` (``<details class="spoiler"
+# data-revealed-in="N">``).
 
 
-class TaggedSerializer(serializers.Serializer):
+class SpoilerMarkMixin(serializers.Serializer):
+    revealed_in = serializers.IntegerField(
+        allow_null=True,
+        help_text="A spoiler: the number of the episode that reveals it (null: no spoiler).",
+    )
+
+
+class SpoilerSeriesMixin(SpoilerMarkMixin):
+    revealed_in_series = serializers.SerializerMethodField(
+        help_text="The slug of the series whose episode ``revealed_in`` counts; null when it "
+        "is the page's own series (an episode's series, a character's first series)."
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_revealed_in_series(self, row) -> str | None:
+        series = row.revealed_in_series
+        return series.slug if series is not None else None
+
+
+class TaggedSerializer(SpoilerSeriesMixin):
     """A tag on an entry (a ``TaggedEntry`` row)."""
 
     name = serializers.CharField(source="tag.name")
@@ -142,7 +163,7 @@ class VoiceActorSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices)
 
 
-class CastSerializer(serializers.Serializer):
+class CastSerializer(SpoilerMarkMixin):
     """A character in a series' cast (an ``Appearance``), with its voice actors."""
 
     character = EntryRefSerializer()
@@ -155,22 +176,24 @@ class CastSerializer(serializers.Serializer):
         return VoiceActorSerializer(credits, many=True, context=self.context).data
 
 
-class AppearanceSerializer(serializers.Serializer):
-    """A series a character appears in (an ``Appearance``)."""
+class AppearanceSerializer(SpoilerMarkMixin):
+    """A series a character appears in (an ``Appearance``); a spoiler mark counts in
+    that series."""
 
     series = EntryRefSerializer()
     role = serializers.ChoiceField(choices=Appearance.Role.choices)
 
 
-class RelationSerializer(serializers.Serializer):
-    """A ``SeriesRelation``: ``target`` is a ``type`` (sequel, prequel...) of ``source``."""
+class RelationSerializer(SpoilerMarkMixin):
+    """A ``SeriesRelation``: ``target`` is a ``type`` (sequel, prequel...) of ``source``;
+    a spoiler mark counts in ``source``."""
 
     type = serializers.ChoiceField(choices=SeriesRelation.Type.choices)
     source = EntryRefSerializer()
     target = EntryRefSerializer()
 
 
-class GallerySerializer(serializers.Serializer):
+class GallerySerializer(SpoilerSeriesMixin):
     """A picture in an entry's gallery (a ``GalleryImage``), with its caption and credit."""
 
     picture = PictureSerializer()

@@ -66,9 +66,14 @@ class EntryList(ReadOnlyMixin, generics.ListAPIView):
         rows = querysets.cards(self.model)
         filters = self.filters
         if filters.get("tag"):
-            rows = rows.filter(tagged_items__tag__slug=filters["tag"])
-        if filters.get("year") is not None:
-            rows = rows.filter(year=filters["year"])
+            # Not by a spoiler tag (entries.spoilers), as the site's indexes: the list
+            # would tell who has it.
+            rows = rows.filter(
+                tagged_items__tag__slug=filters["tag"], tagged_items__revealed_in__isnull=True
+            )
+        for name in ("year", "format", "season", "status"):
+            if filters.get(name) not in (None, ""):
+                rows = rows.filter(**{name: filters[name]})
         if filters.get("series"):
             rows = rows.filter(series__slug=filters["series"])
         return rows.order_by("title", "pk")
@@ -80,6 +85,9 @@ class EntryList(ReadOnlyMixin, generics.ListAPIView):
             return super().list(request, *args, **kwargs)
         if self.filters.get("series"):
             raise ValidationError({"q": ["Search words cannot be combined with a series."]})
+        for name in getattr(self.params_class(), "NOT_WITH_SEARCH", ()):
+            if self.filters.get(name):
+                raise ValidationError({"q": [f"Search words cannot be combined with {name}."]})
         pager = pagination.SearchPagination(request, self.paginator.get_page_size(request))
         page = pager.search(
             query,

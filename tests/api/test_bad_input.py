@@ -34,6 +34,10 @@ def cursor(text: str) -> str:
         ("/api/v1/series/", {"q": "rouge", "cursor": cursor("search:99999999")}, "cursor"),
         ("/api/v1/series/", {"q": "rouge", "cursor": cursor("o=0&p=Akira")}, "cursor"),
         ("/api/v1/episodes/", {"q": "dawn", "series": "rouge"}, "q"),
+        ("/api/v1/series/", {"format": "opera"}, "format"),
+        ("/api/v1/series/", {"season": "monsoon"}, "season"),
+        ("/api/v1/series/", {"status": "lost"}, "status"),
+        ("/api/v1/series/", {"q": "rouge", "format": "tv"}, "q"),
         ("/api/v1/recent/", {"kind": "robot"}, "kind"),
         ("/api/v1/recent/", {"cursor": cursor("p=abc")}, "cursor"),
         ("/api/v1/recent/", {"cursor": cursor(f"p={2**70}")}, "cursor"),
@@ -64,6 +68,11 @@ def test_a_keyset_cursor_of_a_text_list_is_refused_by_an_id_list(client):
 
 def test_unknown_parameters_are_ignored(client):
     factories.make_series(title="Rouge")
-    response = client.get("/api/v1/series/", {"colour": "red", "format": "xml"})
+    response = client.get("/api/v1/series/", {"colour": "red"})
     assert response.status_code == 200
     assert response.json()["results"][0]["title"] == "Rouge"
+    # ``format`` is the series' format filter, never DRF's choice of renderer: still JSON.
+    response = client.get("/api/v1/series/", {"format": "xml"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "format" in response.json()["errors"]

@@ -305,3 +305,16 @@ def test_the_api_only_reads(api):
         assert response.status_code == 405, method
     assert Series.objects.get().title == "Rouge"
     assert api.head("/api/v1/series/rouge/").status_code == 200
+
+
+def test_the_series_list_filters_format_season_and_status(api):
+    factories.make_series(title="Rouge", year=2024, season="winter", status="finished")
+    factories.make_series(title="Rouge: the Movie", format="movie", year=2025, season="spring")
+    factories.make_series(title="Bebop", year=1998, season="spring", status="finished")
+
+    def titles(**params):
+        return [row["title"] for row in get(api, "/api/v1/series/", **params)["results"]]
+
+    assert titles(format="movie") == ["Rouge: the Movie"]
+    assert titles(season="spring") == ["Bebop", "Rouge: the Movie"]
+    assert titles(status="finished", season="winter") == ["Rouge"]

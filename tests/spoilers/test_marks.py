@@ -299,3 +299,23 @@ def client_free_text(entry) -> str:
 
     document = SearchDocument.objects.get(entry=entry)
     return " ".join([entry.summary, document.tags, document.body])
+
+
+def test_the_api_returns_the_marks_for_clients_to_hide(client, marked_world):
+    series, traitor, _sequel = marked_world
+
+    detail = client.get(f"/api/v1/series/{series.slug}/").json()
+
+    tags = {tag["name"]: tag["revealed_in"] for tag in detail["tags"]}
+    assert tags == {"mecha": None, "androids": 2}
+    cast = {row["character"]["title"]: row["revealed_in"] for row in detail["cast"]}
+    assert cast == {"Secret Traitor": 7}
+    assert [row["revealed_in"] for row in detail["relations"]] == [12]
+    assert 'data-revealed-in="9"' in detail["body_html"]
+    character = client.get(f"/api/v1/characters/{traitor.slug}/").json()
+    assert [row["revealed_in"] for row in character["appearances"]] == [7]
+    # A list narrowed by a tag gives no spoiler tag away, as the site's indexes.
+    assert client.get("/api/v1/series/", {"tag": "androids"}).json()["results"] == []
+    assert [
+        row["title"] for row in client.get("/api/v1/series/", {"tag": "mecha"}).json()["results"]
+    ] == ["Rouge Saga"]
