@@ -35,7 +35,7 @@ def test_editor_uploads_pictures_that_readers_see(
     page.get_by_text("Add another Gallery image").click()
     page.locator("input[name=gallery-0-upload]").set_input_files(rooftop)
     page.locator("input[name=gallery-0-caption]").fill("Rouge on the rooftop")
-    page.get_by_label("Edit summary").fill("Key visual and a first gallery picture")
+    page.locator("#id_edit_summary").fill("Key visual and a first gallery picture")
     screenshot("admin-form")
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

@@ -28,7 +28,7 @@ ADMIN_LOGIN = textwrap.dedent(
         headers={"Origin": "https://wiki.example.org", "X-CSRFToken": token},
     )
     print(form.status_code, answer.status_code, answer.get("Location", ""))
-    print(answer.content.decode()[:2000])
+    print(answer.content.decode())
     """
 )
 
@@ -53,4 +53,4 @@ def test_without_the_proxy_setting_the_same_login_is_refused(production_site):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("200 403")
-    assert "CSRF verification failed" in result.stdout
+    assert "Your form was not sent" in result.stdout
