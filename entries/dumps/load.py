@@ -10,19 +10,28 @@ unknown type, a missing or unexpected field, a value a field refuses, a referenc
 to an object that is neither earlier in the dump nor in the database) raises
 ``DumpError`` naming the line, and nothing is written.
 
-Entries are saved one by one through their models (``full_clean`` and ``save``),
-so bodies are rendered and their wiki links recorded as an editor's save would
-(the uniqueness rules are left to the database's constraints, whose message the
-error quotes, and references are checked by the loader: ``full_clean`` would
-ask the database again for each);
-their search documents are built in bulk at the end (``search.indexing.deferred``),
-and the history gets one revision, "Imported from a Fandex dump", with a version
-of every created entry and a ``Change`` "created" each, written in bulk like the
-bangumi-data importer's (``history.bulk``); then the pages are announced
-(``services.announce_bulk``) for the caches.
+Lines are read in chunks of ``CHUNK_SIZE``, and each chunk's run of lines of one
+type costs a few statements, not a query or more per line: one look-up of the
+existing objects by key (with ``export.with_lines``' prefetches, so they compare
+with their lines in Python), one of the other objects they name that the dump did
+not hold, then the new objects in bulk (entries through the bangumi importer's
+``writing.create_pages``: what ``Entry.save`` does, bodies rendered and their wiki
+links recorded, in a few statements) and their rows and tags in bulk. Each object
+is checked as ``full_clean`` would without its queries (uniqueness and the
+constraints are the database's, references the loader's); when the database
+refuses a bulk insert, the chunk's rows are inserted again one by one (inside a
+savepoint) so that the error names the line that breaks the rule. Memory holds a
+chunk, plus the key-to-id maps of the objects met. No save signals are sent:
+the search documents of the new entries are built in bulk at the end
+(``search.indexing.deferred``), and the history gets one revision, "Imported
+from a Fandex dump", with a version of every created entry and a ``Change``
+"created" each, written in bulk like the bangumi-data importer's
+(``history.bulk``); then the pages are announced (``services.announce_bulk``)
+for the caches.
 
 References to objects of the same type (a studio's predecessor, a series'
-sequel) may point forward in the file: they are set once every line is read.
+sequel) may point forward in the file: those not met yet are set once every
+line is read.
 """
 
 from __future__ import annotations
