@@ -21,7 +21,7 @@ help:
 	@echo "make bench          search latency at 100,000 entries, picture upload time and memory"
 	@echo "                    (see docs/benchmarks.md)"
 	@echo "make bench-pages    pages over HTTP on gunicorn, page cache on and off, with wrk"
-	@echo "make bench-dump     export_dump's time and peak memory at 10,000 and 100,000 entries"
+	@echo "make bench-dump     export_dump's and import_dump's time and peak memory at 10,000 and 100,000 entries"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -7,7 +7,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
 from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
@@ -65,19 +65,29 @@ urlpatterns = [
 
 if settings.FANDEX_SERVE_MEDIA:
     # Pictures are stored under new names and never rewritten (entries/pictures/storage.py),
-    # so browsers may keep them for good.
+    # so browsers may keep them for good. Dumps (entries/dumps/, "dumps/") are not:
+    # a second publish on the same day replaces that day's file.
     # Read-only, as the encyclopedia's pages (entries/urls.py).
     @csrf_exempt
     @require_safe
-    @cache_control(public=True, max_age=31_536_000, immutable=True)
     def serve_media(request, path):
         # MEDIA_ROOT read per request: tests give each run a folder of its own.
         try:
-            return serve(request, path, document_root=settings.MEDIA_ROOT)
+            response = serve(request, path, document_root=settings.MEDIA_ROOT)
         except SuspiciousFileOperation:
             # "../" out of MEDIA_ROOT: there is no such media file, and that is all
             # the asker needs to know (Django would answer 400 and log an alarm).
             raise Http404("No such file.") from None
+        if response.get("Content-Encoding") == "gzip":
+            # A .gz file is itself the download: labelled "Content-Encoding: gzip"
+            # (as ``serve`` does), browsers unpack it and save JSON under a .gz name.
+            del response["Content-Encoding"]
+            response["Content-Type"] = "application/gzip"
+        if path.startswith("dumps/"):
+            patch_cache_control(response, public=True, max_age=3600)
+        else:
+            patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
+        return response
 
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve_media, name="media")

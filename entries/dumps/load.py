@@ -10,19 +10,28 @@ unknown type, a missing or unexpected field, a value a field refuses, a referenc
 to an object that is neither earlier in the dump nor in the database) raises
 ``DumpError`` naming the line, and nothing is written.
 
-Entries are saved one by one through their models (``full_clean`` and ``save``),
-so bodies are rendered and their wiki links recorded as an editor's save would
-(the uniqueness rules are left to the database's constraints, whose message the
-error quotes, and references are checked by the loader: ``full_clean`` would
-ask the database again for each);
-their search documents are built in bulk at the end (``search.indexing.deferred``),
-and the history gets one revision, "Imported from a Fandex dump", with a version
-of every created entry and a ``Change`` "created" each, written in bulk like the
-bangumi-data importer's (``history.bulk``); then the pages are announced
-(``services.announce_bulk``) for the caches.
+Lines are read in chunks of ``CHUNK_SIZE``, and each chunk's run of lines of one
+type costs a few statements, not a query or more per line: one look-up of the
+existing objects by key (with ``export.with_lines``' prefetches, so they compare
+with their lines in Python), one of the other objects they name that the dump did
+not hold, then the new objects in bulk (entries through the bangumi importer's
+``writing.create_pages``: what ``Entry.save`` does, bodies rendered and their wiki
+links recorded, in a few statements) and their rows and tags in bulk. Each object
+is checked as ``full_clean`` would without its queries (uniqueness and the
+constraints are the database's, references the loader's); when the database
+refuses a bulk insert, the chunk's rows are inserted again one by one (inside a
+savepoint) so that the error names the line that breaks the rule. Memory holds a
+chunk, plus the key-to-id maps of the objects met. No save signals are sent:
+the search documents of the new entries are built in bulk at the end
+(``search.indexing.deferred``), and the history gets one revision, "Imported
+from a Fandex dump", with a version of every created entry and a ``Change``
+"created" each, written in bulk like the bangumi-data importer's
+(``history.bulk``); then the pages are announced (``services.announce_bulk``)
+for the caches.
 
 References to objects of the same type (a studio's predecessor, a series'
-sequel) may point forward in the file: they are set once every line is read.
+sequel) may point forward in the file: those not met yet are set once every
+line is read.
 """
 
 from __future__ import annotations
@@ -40,8 +49,11 @@ from django.db import IntegrityError, models, transaction
 
 from .. import services
 from ..history.bulk import record_bulk_history
+from ..importers.bangumi.writing import create_pages, update_columns
+from ..models import Alias, Entry, TaggedEntry
 from ..search import indexing as search_indexing
-from .export import with_lines
+from ..wikilinks import name_key
+from .export import CHUNK_SIZE, with_lines
 from .format import (
     BY_NAME,
     FORMAT,
@@ -89,12 +101,22 @@ def import_dump(path: str | Path, *, history: bool = True) -> ImportReport:
     try:
         with gzip.open(path, "rb") as stream, transaction.atomic():
             with search_indexing.deferred():
-                number = 0
-                for number, line in enumerate(stream, start=1):  # noqa: B007
-                    loader.line(number, line)
-                if number == 0:
+                chunk: list[tuple[int, bytes]] = []
+                for number, line in enumerate(stream, start=1):
+                    loader.last_line = number
+                    if number == 1:
+                        _check_header(_parse(line, 1))
+                        continue
+                    chunk.append((number, line))
+                    if len(chunk) >= CHUNK_SIZE:
+                        loader.chunk(chunk)
+                        chunk = []
+                if loader.last_line == 0:
                     raise DumpError("The file is empty: its first line should be the header.")
+                loader.chunk(chunk)
                 loader.finish()
+                # Bulk inserts send no save signals: the new pages are indexed here.
+                search_indexing.entries_changed(pk for _model, pk, _title in loader.created_pages)
             if history and loader.created_pages:
                 pages = [model(pk=pk, title=title) for model, pk, title in loader.created_pages]
                 revision = record_bulk_history(
@@ -114,162 +136,294 @@ def import_dump(path: str | Path, *, history: bool = True) -> ImportReport:
     return loader.report
 
 
+@dataclass
+class _Line:
+    number: int
+    data: dict
+    what: str  # "series 'metallic-rouge'", for messages
+
+    def error(self, message: str) -> DumpError:
+        return DumpError(f"{self.what} {message}", line=self.number)
+
+
+@dataclass
+class _Pending:
+    """A row (or, with ``field``, an object's own reference) that names an object of its
+    own type not yet read: written at the end, when every line has been."""
+
+    line: _Line
+    row: models.Model
+    refs: tuple[tuple[str, Ref], ...]
+    values: dict  # ref name -> key
+    field: str | None = None  # set: update ``row``'s ``field`` rather than insert it
+
+
 class _Loader:
-    """The state of one load: the keys seen so far and what waits for the end."""
+    """The state of one load: the keys seen so far and what waits for the end.
+
+    Lines come a chunk at a time (``CHUNK_SIZE``); a chunk's lines of one type are
+    looked up with one query (and its prefetches), the new ones inserted in bulk,
+    their rows in bulk, so the cost is a few statements per chunk, not per line.
+    """
 
     def __init__(self):
         self.report = ImportReport()
-        # line type -> key -> pk, of every object met so far.
+        # line type -> key -> pk, of every object met so far (and of those looked up).
         self.known: dict[str, dict[Any, int]] = defaultdict(dict)
-        # (line number, what) of references to objects of the line's own type.
-        self.later: list[tuple[int, Any]] = []
+        self.later: list[_Pending] = []
         self.created_pages: list[tuple[type[models.Model], int, str]] = []
         self.last_line = 0
-        # Types the database has no object of: no need to look each line up.
+        # Types the database had no object of: nothing to look up or compare.
         self.absent = {
             name
             for name, line_type in BY_NAME.items()
             if not line_type.model._default_manager.exists()
         }
 
-    def line(self, number: int, raw: bytes) -> None:
-        self.last_line = number
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise DumpError(f"not valid JSON ({error}).", line=number) from error
-        if not isinstance(data, dict):
-            raise DumpError("not a JSON object.", line=number)
-        if number == 1:
-            _check_header(data)
-            return
-        name = data.get("type")
-        line_type = BY_NAME.get(name) if isinstance(name, str) else None
-        if line_type is None:
-            raise DumpError(
-                f"unknown type {name!r}; the types are {', '.join(BY_NAME)}.", line=number
-            )
-        _check_shape(line_type, data, number)
-        what = f"{line_type.name} {data[line_type.key]!r}"
-        try:
-            self._object(line_type, data, number, what)
-        except ValidationError as error:
-            raise DumpError(f"{what}: {_messages(error)}", line=number) from error
-        except IntegrityError as error:
-            raise DumpError(
-                f"{what} breaks a rule of the database ({error}).", line=number
-            ) from error
+    def chunk(self, raw_lines: list[tuple[int, bytes]]) -> None:
+        """Check every line of the chunk, then load each run of lines of one type."""
+        runs: list[tuple[LineType, list[_Line]]] = []
+        for number, raw in raw_lines:
+            data = _parse(raw, number)
+            name = data.get("type")
+            line_type = BY_NAME.get(name) if isinstance(name, str) else None
+            if line_type is None:
+                raise DumpError(
+                    f"unknown type {name!r}; the types are {', '.join(BY_NAME)}.", line=number
+                )
+            _check_shape(line_type, data, number)
+            line = _Line(number, data, f"{line_type.name} {data[line_type.key]!r}")
+            if runs and runs[-1][0] is line_type:
+                runs[-1][1].append(line)
+            else:
+                runs.append((line_type, [line]))
+        for line_type, lines in runs:
+            self._run(line_type, lines)
 
     def finish(self) -> None:
-        """Set the references that had to wait for the whole file."""
-        for number, (what, apply) in self.later:
+        """Write what had to wait for the whole file: references to later lines."""
+        by_type: dict[str, set] = defaultdict(set)
+        for pending in self.later:
+            for name, ref in pending.refs:
+                by_type[ref.type].add(pending.values[name])
+        for name, keys in by_type.items():
+            self._look_up(name, keys)
+        inserts: dict[type[models.Model], list[tuple[_Line, models.Model]]] = defaultdict(list)
+        updates: dict[tuple[type[models.Model], str], list[models.Model]] = defaultdict(list)
+        for pending in self.later:
+            line, row = pending.line, pending.row
+            for name, ref in pending.refs:
+                setattr(row, f"{ref.field}_id", self._pk(ref, pending.values[name], line))
             try:
-                apply()
+                if pending.field:
+                    row.clean()  # a studio cannot be its own predecessor
+                else:
+                    _validate(
+                        row, skip=[f.name for f in row._meta.concrete_fields if f.is_relation]
+                    )
             except ValidationError as error:
-                raise DumpError(f"{what}: {_messages(error)}", line=number) from error
-            except IntegrityError as error:
-                raise DumpError(
-                    f"{what} breaks a rule of the database ({error}).", line=number
-                ) from error
-
-    # --- One object ------------------------------------------------------------------
-
-    def _object(self, line_type: LineType, data: dict, number: int, what: str) -> None:
-        key = data[line_type.key]
-        if key in self.known[line_type.name]:
-            raise DumpError(f"{what} is in the dump twice.", line=number)
-        existing = None
-        if line_type.name not in self.absent:
-            existing = with_lines(line_type).filter(**{line_type.key: key}).first()
-        if existing is not None:
-            differing = _differences(line_type, record(line_type, existing), data)
-            if differing:
-                raise DumpError(
-                    f"{what} is already in the database and differs from this line "
-                    f"({', '.join(differing)}). import_dump restores a dump into an empty "
-                    "database (or one holding this very dump); it does not merge.",
-                    line=number,
-                )
-            self.known[line_type.name][key] = existing.pk
-            self.report.unchanged[line_type.name] += 1
-            return
-
-        obj = line_type.model()
-        _assign(obj, line_type.fields, data)
-        waiting = []
-        for name, ref in line_type.refs:
-            if ref.type == line_type.name and data[name] is not None:
-                waiting.append((name, ref))
+                raise DumpError(f"{line.what}: {_messages(error)}", line=line.number) from error
+            if pending.field:
+                updates[type(row), f"{pending.field}_id"].append(row)
             else:
-                setattr(obj, f"{ref.field}_id", self._pk(ref, data[name], number, what))
-        _validate(obj, skip=[ref.field for _name, ref in line_type.refs])
-        obj.save()
-        self.known[line_type.name][key] = obj.pk
-        self.report.created[line_type.name] += 1
-        if line_type.is_entry:
-            self.created_pages.append((line_type.model, obj.pk, obj.title))
-        for name, ref in waiting:
-            self.later.append((number, (what, self._set_later(obj, ref, data[name], number, what))))
-        if line_type.tags:
-            for tag in data["tags"]:
-                obj.tagged_items.create(tag_id=self._pk(Ref("tag", "tag"), tag, number, what))
-        for rows in line_type.rows:
-            owner = line_type.model._meta.get_field(rows.accessor).field.name
-            for item in data[rows.key]:
-                self._row(rows, owner, obj, item, number, what)
-
-    def _row(self, rows: Rows, owner: str, obj, item: dict, number: int, what: str) -> None:
-        row = rows.model(**{owner: obj})
-        _assign(row, rows.fields, item)
-        ahead = False
-        for name, ref in rows.refs:
-            if ref.type == obj.KIND and item[name] not in self.known[ref.type]:
-                ahead = True
-            else:
-                setattr(row, f"{ref.field}_id", self._pk(ref, item[name], number, what))
-
-        def save() -> None:
-            for name, ref in rows.refs:
-                setattr(row, f"{ref.field}_id", self._pk(ref, item[name], number, what))
-            _validate(row, skip=[owner, *(ref.field for _name, ref in rows.refs)])
-            row.save()
-
-        if ahead:
-            self.later.append((number, (what, save)))
-        else:
-            save()
-
-    def _set_later(self, obj, ref: Ref, value, number: int, what: str):
-        def apply() -> None:
-            setattr(obj, f"{ref.field}_id", self._pk(ref, value, number, what))
-            _validate(obj, skip=[])
+                inserts[type(row)].append((line, row))
+        for model, rows in inserts.items():
+            _insert(model, rows)
+        for (model, attname), rows in updates.items():
             # Only the reference: the rest was saved with the line (and counted once).
-            type(obj)._default_manager.filter(pk=obj.pk).update(
-                **{f"{ref.field}_id": getattr(obj, f"{ref.field}_id")}
-            )
+            update_columns(model, rows, [attname.removesuffix("_id")])
+        self.later.clear()
 
-        return apply
+    # --- One run of lines of one type ---------------------------------------------
 
-    def _pk(self, ref: Ref, key, number: int, what: str) -> int | None:
-        """The id of the object ``ref`` names by ``key`` (None for no object)."""
+    def _run(self, line_type: LineType, lines: list[_Line]) -> None:
+        known = self.known[line_type.name]
+        keys: dict[Any, _Line] = {}
+        for line in lines:
+            key = line.data[line_type.key]
+            if key in known or key in keys:
+                raise line.error("is in the dump twice.")
+            keys[key] = line
+        existing = {}
+        if line_type.name not in self.absent:
+            found = with_lines(line_type).filter(**{f"{line_type.key}__in": list(keys)})
+            for obj in found:
+                current = record(line_type, obj)
+                existing[current[line_type.key]] = (obj.pk, current)
+        new = []
+        for line in lines:
+            key = line.data[line_type.key]
+            if key not in existing:
+                new.append(line)
+                continue
+            pk, current = existing[key]
+            differing = _differences(line_type, current, line.data)
+            if differing:
+                raise line.error(
+                    f"is already in the database and differs from this line "
+                    f"({', '.join(differing)}). import_dump restores a dump into an empty "
+                    "database (or one holding this very dump); it does not merge."
+                )
+            known[key] = pk
+            self.report.unchanged[line_type.name] += 1
+        if new:
+            self._create(line_type, new)
+
+    def _create(self, line_type: LineType, lines: list[_Line]) -> None:
+        own = line_type.name
+        # Every other object the lines name, looked up at once (those not met yet).
+        wanted: dict[str, set] = defaultdict(set)
+        for line in lines:
+            for name, ref in line_type.refs:
+                if ref.type != own:
+                    wanted[ref.type].add(line.data[name])
+            if line_type.tags:
+                wanted["tag"].update(line.data["tags"])
+            for rows in line_type.rows:
+                for name, ref in rows.refs:
+                    if ref.type != own:
+                        wanted[ref.type].update(item[name] for item in line.data[rows.key])
+        for name, keys in wanted.items():
+            self._look_up(name, keys)
+
+        objects = []
+        for line in lines:
+            obj = line_type.model()
+            waiting = {}
+            try:
+                _assign(obj, line_type.fields, line.data)
+                for name, ref in line_type.refs:
+                    value = line.data[name]
+                    if ref.type == own and value is not None:
+                        waiting[name] = ref
+                    else:
+                        setattr(obj, f"{ref.field}_id", self._pk(ref, value, line))
+                _validate(obj, skip=[ref.field for _name, ref in line_type.refs])
+            except ValidationError as error:
+                raise DumpError(f"{line.what}: {_messages(error)}", line=line.number) from error
+            objects.append((line, obj, waiting))
+        _insert(line_type.model, [(line, obj) for line, obj, _waiting in objects])
+
+        known = self.known[own]
+        tagged, rows_by_model = [], defaultdict(list)
+        for line, obj, waiting in objects:
+            known[line.data[line_type.key]] = obj.pk
+            self.report.created[own] += 1
+            if line_type.is_entry:
+                self.created_pages.append((line_type.model, obj.pk, obj.title))
+            for name, ref in waiting.items():
+                skeleton = line_type.model(pk=obj.pk)
+                values = {name: line.data[name]}
+                self.later.append(_Pending(line, skeleton, ((name, ref),), values, ref.field))
+            if line_type.tags:
+                for tag in line.data["tags"]:
+                    row = TaggedEntry(content_object_id=obj.pk)
+                    row.tag_id = self._pk(Ref("tag", "tag"), tag, line)
+                    tagged.append((line, row))
+        _insert(TaggedEntry, tagged)
+        # Rows come after every object of the run: a series' sequel in the same chunk
+        # is known by now; one further on waits for ``finish``.
+        for line, obj, _waiting in objects:
+            for rows in line_type.rows:
+                owner = line_type.model._meta.get_field(rows.accessor).field
+                for item in line.data[rows.key]:
+                    row = self._row(rows, owner, obj, item, line)
+                    if row is not None:
+                        rows_by_model[rows.model].append((line, row))
+        for model, rows in rows_by_model.items():
+            _insert(model, rows)
+
+    def _row(self, rows: Rows, owner, obj, item: dict, line: _Line) -> models.Model | None:
+        """The row ``item`` of ``obj``'s line; None when it waits for a later line."""
+        row = rows.model()
+        setattr(row, owner.attname, obj.pk)
+        try:
+            _assign(row, rows.fields, item)
+            ahead = {}
+            for name, ref in rows.refs:
+                if ref.type == obj.KIND and item[name] not in self.known[ref.type]:
+                    ahead[name] = item[name]
+                else:
+                    setattr(row, f"{ref.field}_id", self._pk(ref, item[name], line))
+            if ahead:
+                refs = tuple((name, ref) for name, ref in rows.refs if name in ahead)
+                self.later.append(_Pending(line, row, refs, ahead))
+                return None
+            _validate(row, skip=[owner.name, *(ref.field for _name, ref in rows.refs)])
+        except ValidationError as error:
+            raise DumpError(f"{line.what}: {_messages(error)}", line=line.number) from error
+        return row
+
+    def _look_up(self, type_name: str, keys) -> None:
+        """Add to ``known`` the objects of ``keys`` that are in the database but were not
+        met in the dump (one query; none when the type had no object)."""
+        known = self.known[type_name]
+        missing = [key for key in keys if key is not None and key not in known]
+        if not missing or type_name in self.absent:
+            return
+        target = BY_NAME[type_name]
+        for start in range(0, len(missing), CHUNK_SIZE):
+            found = target.model._default_manager.filter(
+                **{f"{target.key}__in": missing[start : start + CHUNK_SIZE]}
+            ).values_list(target.key, "pk")
+            known.update(found)
+
+    def _pk(self, ref: Ref, key, line: _Line) -> int | None:
+        """The id of the object ``ref`` names by ``key`` (None for no object); it was met
+        in the dump or looked up (``_look_up``) before."""
         if key is None:
             return None
         pk = self.known[ref.type].get(key)
         if pk is None:
-            target = BY_NAME[ref.type]
-            pk = (
-                target.model._default_manager.filter(**{target.key: key})
-                .values_list("pk", flat=True)
-                .first()
+            raise line.error(
+                f"refers to the {ref.type} {key!r}, which is neither earlier in "
+                "the dump nor in the database."
             )
-            if pk is None:
-                raise DumpError(
-                    f"{what} refers to the {ref.type} {key!r}, which is neither earlier in "
-                    "the dump nor in the database.",
-                    line=number,
-                )
-            self.known[ref.type][key] = pk
         return pk
+
+
+def _insert(model: type[models.Model], rows: list[tuple[_Line, models.Model]]) -> None:
+    """Insert ``rows`` in bulk. When the database refuses (a rule such as one MyAnimeList
+    id a series), insert them one by one to find the line that breaks it."""
+    if not rows:
+        return
+    objects = [obj for _line, obj in rows]
+    if model is Alias:  # what ``Alias.save`` adds (full_clean cleaned the name)
+        for obj in objects:
+            obj.name_key = name_key(obj.name)
+    try:
+        with transaction.atomic():
+            if issubclass(model, Entry):
+                create_pages(objects)
+            else:
+                model._default_manager.bulk_create(objects, batch_size=CHUNK_SIZE)
+    except IntegrityError as bulk_error:
+        for line, obj in rows:
+            obj.pk = None
+            if issubclass(model, Entry):
+                obj.id = None
+            obj._state.adding = True
+            try:
+                with transaction.atomic():
+                    obj.save()
+            except IntegrityError as error:
+                raise DumpError(
+                    f"{line.what} breaks a rule of the database ({error}).", line=line.number
+                ) from error
+        first, last = rows[0][0].number, rows[-1][0].number
+        raise DumpError(
+            f"lines {first} to {last} break a rule of the database together ({bulk_error})."
+        ) from bulk_error
+
+
+def _parse(raw: bytes, number: int) -> dict:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DumpError(f"not valid JSON ({error}).", line=number) from error
+    if not isinstance(data, dict):
+        raise DumpError("not a JSON object.", line=number)
+    return data
 
 
 def _validate(obj: models.Model, *, skip: list[str]) -> None:

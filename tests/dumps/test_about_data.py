@@ -85,3 +85,19 @@ def test_export_needs_a_path_or_publish_but_not_both(tmp_path):
 def test_a_path_that_cannot_be_written_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot write the dump"):
         call_command("export_dump", str(tmp_path / "missing" / "x.gz"), stdout=io.StringIO())
+
+
+def test_the_published_dump_downloads_as_the_gzip_file_it_is(client):
+    """Not labelled ``Content-Encoding: gzip`` (a browser would save it unpacked under
+    its .gz name), and not cached for good: a second publish that day replaces it."""
+    factories.make_series(title="Metallic Rouge")
+    publish()
+
+    response = client.get(latest_published().url)
+
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and body[:2] == b"\x1f\x8b"
+    assert "Content-Encoding" not in response
+    assert response["Content-Type"] == "application/gzip"
+    assert "immutable" not in response["Cache-Control"]
+    assert json.loads(gzip.decompress(body).splitlines()[0])["type"] == "header"

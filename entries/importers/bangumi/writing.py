@@ -4,8 +4,10 @@ instead of five round trips each (see the package docstring, "Writing")."""
 from django.db import connections, models, router
 from django.utils import timezone
 
+from entries import markup
 from entries.history.bulk import insert_rows
-from entries.models import Alias, Entry, Series, Streaming, StreamingPlatform
+from entries.models import Alias, Entry, Series, Streaming, StreamingPlatform, WikiLink
+from entries.text import clean_text_fields
 from entries.wikilinks import name_key
 
 from ..progress import Progress
@@ -32,7 +34,7 @@ def _write(writes: list[_Write], *, progress: Progress) -> None:
         progress("Writing", done, total)
     for start in range(0, len(creates), CHUNK_SIZE):
         batch = creates[start : start + CHUNK_SIZE]
-        _create_series([write.series for write in batch])
+        create_pages([write.series for write in batch])
         done += len(batch)
         progress("Writing", done, total)
 
@@ -56,7 +58,9 @@ def _write(writes: list[_Write], *, progress: Progress) -> None:
         if write.created:
             write.written.extend(rows)
     Streaming.objects.bulk_create(listings, batch_size=1000)
-    _update(Streaming, [listing for write in writes for listing in write.changed_listings], ["url"])
+    update_columns(
+        Streaming, [listing for write in writes for listing in write.changed_listings], ["url"]
+    )
 
 
 def _update_series(batch: list[_Write]) -> None:
@@ -79,10 +83,12 @@ def _update_series(batch: list[_Write]) -> None:
     for model in (Entry, Series):
         own = [f.name for f in model._meta.local_concrete_fields if f.name in changed]
         if own:
-            _update(model, objects, own)
+            update_columns(model, objects, own)
 
 
-def _update(model: type[models.Model], objects: list[models.Model], names: list[str]) -> None:
+def update_columns(
+    model: type[models.Model], objects: list[models.Model], names: list[str]
+) -> None:
     """UPDATE the ``names`` columns of ``model``'s own table for ``objects``, at once.
 
     ``bulk_update`` writes one CASE expression per field over the whole batch, and
@@ -110,41 +116,58 @@ def _update(model: type[models.Model], objects: list[models.Model], names: list[
         cursor.executemany(sql, params)
 
 
-def _create_series(batch: list[Series]) -> None:
-    """Insert new series (slugs already made, no body) in a few statements.
+def create_pages(batch: list[Entry]) -> None:
+    """Insert new pages of one kind (slugs already made) in a few statements.
 
-    ``Series.objects.create`` costs five round trips a series (a savepoint, two
-    inserts, the wiki-link check, the release); for thousands of series this
-    does what ``Entry.save`` would do for a page with no body, in bulk: the
-    Entry rows through ``bulk_create`` (which returns their keys), then the
-    Series rows with ``insert_rows``, since ``bulk_create`` refuses multi-table
-    children. Without RETURNING support it falls back to ``save``.
+    ``Series.objects.create`` costs five round trips a page (a savepoint, two
+    inserts, the wiki-link check, the release); for thousands of pages this
+    does what ``Entry.save`` would do, in bulk: clean text, name keys, the body
+    rendered; the Entry rows through ``bulk_create`` (which returns their keys),
+    then the kind's rows with ``insert_rows``, since ``bulk_create`` refuses
+    multi-table children; then the bodies' wiki links in one more. Without
+    RETURNING support it falls back to ``save``. (The bangumi importer's pages
+    have no body; ``import_dump``'s do.)
     """
-    using = router.db_for_write(Series)
+    if not batch:
+        return
+    model = type(batch[0])
+    using = router.db_for_write(model)
     connection = connections[using]
     if not connection.features.can_return_rows_from_bulk_insert:
-        for series in batch:
-            series.save(using=using)
+        for page in batch:
+            page.save(using=using)
         return
     parent_fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
-    parents = []
-    for series in batch:
-        if series.body:  # a body has links to render and record: the full save does that
-            raise ValueError("_create_series is for series without a body")
-        series.title_key = name_key(series.title)
-        series.native_key = name_key(series.native_title)
-        series.body_html = ""
-        parents.append(Entry(**{f.attname: getattr(series, f.attname) for f in parent_fields}))
+    parents, links = [], []
+    for page in batch:
+        clean_text_fields(page)
+        page.title_key = name_key(page.title)
+        page.native_key = name_key(page.native_title)
+        rendered = markup.render(page.body)
+        page.body_html = rendered.html
+        links.append(rendered.links)
+        parents.append(Entry(**{f.attname: getattr(page, f.attname) for f in parent_fields}))
     Entry.objects.using(using).bulk_create(parents)
-    for series, parent in zip(batch, parents, strict=True):
+    for page, parent in zip(batch, parents, strict=True):
         # The parent's key, and what bulk_create filled in (created_at, updated_at).
         for model_field in Entry._meta.concrete_fields:
-            setattr(series, model_field.attname, getattr(parent, model_field.attname))
-        series.entry_ptr_id = parent.pk
-        series._state.adding = False
-        series._state.db = using
+            setattr(page, model_field.attname, getattr(parent, model_field.attname))
+        page.entry_ptr_id = parent.pk
+        page._state.adding = False
+        page._state.db = using
 
-    own_fields = Series._meta.local_concrete_fields
+    own_fields = model._meta.local_concrete_fields
     insert_rows(
-        Series, [{f.attname: getattr(series, f.attname) for f in own_fields} for series in batch]
+        model, [{f.attname: getattr(page, f.attname) for f in own_fields} for page in batch]
+    )
+    # What ``WikiLink.objects.record`` writes for a new page: one row per target.
+    WikiLink.objects.using(using).bulk_create(
+        WikiLink(
+            source_id=page.pk,
+            target_kind=target.kind,
+            target_name=target.name,
+            target_key=target.key,
+        )
+        for page, targets in zip(batch, links, strict=True)
+        for target in {(target.kind, target.key): target for target in targets}.values()
     )
