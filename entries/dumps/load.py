@@ -316,8 +316,9 @@ class _Loader:
                 values = {name: line.data[name]}
                 self.later.append(_Pending(line, skeleton, ((name, ref),), values, ref.field))
             if line_type.tags:
+                marks = line.data["tag_marks"]
                 for tag in line.data["tags"]:
-                    row = TaggedEntry(content_object_id=obj.pk)
+                    row = TaggedEntry(content_object_id=obj.pk, revealed_in=marks.get(tag))
                     row.tag_id = self._pk(Ref("tag", "tag"), tag, line)
                     tagged.append((line, row))
         _insert(TaggedEntry, tagged)
@@ -474,6 +475,18 @@ def _check_shape(line_type: LineType, data: dict, number: int) -> None:
         isinstance(data["tags"], list) and all(isinstance(tag, str) for tag in data["tags"])
     ):
         raise DumpError(f"{line_type.name} {key!r}: tags must be a list of names.", line=number)
+    if line_type.tags:
+        marks = data["tag_marks"]
+        if not (
+            isinstance(marks, dict)
+            and set(marks) <= set(data["tags"])
+            and all(type(episode) is int and episode >= 1 for episode in marks.values())
+        ):
+            raise DumpError(
+                f"{line_type.name} {key!r}: tag_marks must give some of its tags the number "
+                "of the episode that reveals them (1 or more).",
+                line=number,
+            )
     for rows in line_type.rows:
         items = data[rows.key]
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):

@@ -27,10 +27,10 @@ from tests.helpers import REAL_DATA, SAMPLE, run_import
 
 @pytest.fixture
 def site(db, tmp_path):
-    """The demo, the hand-made bangumi-data sample, the first real series when the data
-    set is there, and the rows neither of those has: a sequel and a prequel (one to a
-    series later in the dump, one earlier), a parent company later in the dump, a
-    former name."""
+    """The demo (with its spoiler marks and featured page), the hand-made bangumi-data
+    sample, the first real series when the data set is there, and the rows neither of
+    those has: a sequel (a spoiler) and a prequel (one to a series later in the dump,
+    one earlier), a parent company later in the dump, a former name."""
     call_command("loaddemo", stdout=io.StringIO(), stderr=io.StringIO())
     run_import(SAMPLE)
     if REAL_DATA.exists():
@@ -42,7 +42,9 @@ def site(db, tmp_path):
         run_import(path)
     rouge = Series.objects.get(slug="metallic-rouge")
     first, last = Series.objects.order_by("slug")[0], Series.objects.order_by("-slug")[0]
-    SeriesRelation.objects.create(source=rouge, target=last, type=SeriesRelation.Type.SEQUEL)
+    SeriesRelation.objects.create(
+        source=rouge, target=last, type=SeriesRelation.Type.SEQUEL, revealed_in=12
+    )
     SeriesRelation.objects.create(source=rouge, target=first, type=SeriesRelation.Type.PREQUEL)
     bones, sunrise = Studio.objects.get(slug="bones"), Studio.objects.get(slug="sunrise")
     bones.parent = sunrise

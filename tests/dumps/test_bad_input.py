@@ -123,7 +123,7 @@ def test_a_dangling_forward_reference_names_its_line(good, tmp_path):
     number, rouge = next(
         (n, row) for n, row in enumerate(rows, 1) if row.get("slug") == "metallic-rouge"
     )
-    rouge["relations"] = [{"target": "no-such-series", "type": "sequel"}]
+    rouge["relations"] = [{"target": "no-such-series", "type": "sequel", "revealed_in": None}]
     path = tmp_path / "dump.jsonl.gz"
     write_lines(path, rows)
 
@@ -168,3 +168,18 @@ def test_a_rule_of_the_database(good, tmp_path):
     message = refused(path)
     assert message.startswith(f"Line {number}: series '{other['slug']}' breaks a rule")
     assert "mal_id" in message
+
+
+@pytest.mark.parametrize("marks", [{"no-such-tag": 3}, {"__first__": 0}, {"__first__": "9"}, []])
+def test_a_bad_tag_mark_is_refused_naming_its_line(good, tmp_path, marks):
+    rows = [dict(row) for row in good]
+    number, tagged = next((n, row) for n, row in enumerate(rows, 1) if row.get("tags"))
+    if isinstance(marks, dict) and "__first__" in marks:
+        marks = {tagged["tags"][0]: marks["__first__"]}
+    tagged["tag_marks"] = marks
+    path = tmp_path / "dump.jsonl.gz"
+    write_lines(path, rows)
+
+    message = refused(path)
+    assert message.startswith(f"Line {number}: ")
+    assert "tag_marks must give some of its tags" in message

@@ -131,3 +131,42 @@ def _everything() -> dict:
         model.__name__: list(model.objects.order_by("pk").values())
         for model in (Entry, Alias, Picture, Tag, TaggedEntry, SearchDocument, Revision, Version)
     }
+
+
+def test_spoiler_marks_and_featured_pages_come_back(site, dump):
+    from entries.models import Appearance, TaggedEntry
+
+    def marks():
+        return {
+            "tags": sorted(
+                TaggedEntry.objects.filter(revealed_in__isnull=False).values_list(
+                    "content_object__slug", "tag__name", "revealed_in"
+                )
+            ),
+            "appearances": sorted(
+                Appearance.objects.filter(revealed_in__isnull=False).values_list(
+                    "character__slug", "revealed_in"
+                )
+            ),
+            "relations": sorted(
+                SeriesRelation.objects.filter(revealed_in__isnull=False).values_list(
+                    "target__slug", "revealed_in"
+                )
+            ),
+            "featured": sorted(
+                Entry.objects.filter(featured__isnull=False).values_list("slug", "featured")
+            ),
+            "passages": sorted(
+                Entry.objects.filter(body__contains=":::spoiler").values_list("slug", flat=True)
+            ),
+        }
+
+    before = marks()
+    assert before["tags"] and before["relations"] and before["featured"] and before["passages"]
+    rouge = next(line for line in lines(dump) if line.get("slug") == "metallic-rouge")
+    assert rouge["featured"] == 1
+    empty_database()
+
+    load(dump)
+
+    assert marks() == before
