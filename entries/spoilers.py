@@ -121,3 +121,39 @@ def without_spoilers(html: str) -> str:
         if stripped == html:
             return stripped
         html = stripped
+
+
+# A spoiler mark as a diff line ends with it (history.registry.spoiler_mark).
+_MARKED_LINE = re.compile(r"^.*?(?P<mark> \[spoiler: revealed in episode [^\]]*\])$", re.DOTALL)
+_CLOSING = re.compile(r"^ {0,3}:{3,}\s*$")
+
+
+def masked_source(source: str) -> str:
+    """A body's source with the text of its spoiler passages replaced by one line
+    saying which episode reveals it: what the public history's diffs show readers
+    (editors see the whole source in the admin's history)."""
+    lines, out, depth = (source or "").split("\n"), [], 0
+    for line in lines:
+        opening = SPOILER_OPENING.match(line)
+        if opening:
+            if depth == 0:
+                episode = episode_of(opening["rest"])
+                out.append(
+                    f":::spoiler {episode if episode is not None else '?'} "
+                    "(its text is hidden here: a spoiler)"
+                )
+            depth += 1
+        elif depth and _CLOSING.match(line):
+            depth -= 1
+            if depth == 0:
+                out.append(line)
+        elif depth == 0:
+            out.append(line)
+    return "\n".join(out)
+
+
+def masked_line(line: str) -> str:
+    """A diff line of a marked tag, appearance, relation or picture, its names left
+    out: only the mark stays."""
+    match = _MARKED_LINE.match(line)
+    return f"A spoiler{match['mark']}" if match else line

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from ..models import (
     Tag,
     TaggedEntry,
 )
+from ..spoilers import masked_line, masked_source
 from .registry import ENTRY_FIELDS, INLINES, RevisionData, Row, choice_label, spoiler_mark
 
 
@@ -340,11 +341,14 @@ class RevisionDiff:
 
 
 def revision_diff(
-    entry: Entry, revision_id: int, *, file_names: bool = False
+    entry: Entry, revision_id: int, *, file_names: bool = False, spoilers: bool = False
 ) -> RevisionDiff | None:
     """The diff of ``entry`` in revision ``revision_id``; None if the revision is not one
     of the entry's. A fixed number of queries, whatever the size of the entry.
-    ``file_names``: name pictures by their uploaded file names (for editors)."""
+    ``file_names``: name pictures by their uploaded file names (for editors);
+    ``spoilers``: show the text of spoiler passages and marked rows (for editors;
+    readers get ``spoilers.masked_source`` and ``masked_line``: a diff page cannot
+    hide them)."""
     history = changes_of(entry)
     change = history.filter(revision_id=revision_id).first()
     if change is None:
@@ -381,12 +385,24 @@ def revision_diff(
     names = load_names(referenced, file_names=file_names)
     new = snapshot(new_data, model, entry.pk, names)
     old = snapshot(old_data, model, entry.pk, names) if old_data is not None else None
+    if not spoilers:
+        new, old = _masked(new), _masked(old)
     return RevisionDiff(
         change=change,
         previous=previous,
         following=following,
         comparison=compare(old, new) if new is not None else compare(None, None),
         has_copy=new is not None,
+    )
+
+
+def _masked(snap: Snapshot | None) -> Snapshot | None:
+    if snap is None:
+        return None
+    return replace(
+        snap,
+        body=masked_source(snap.body),
+        lists=tuple((label, tuple(map(masked_line, lines))) for label, lines in snap.lists),
     )
 
 

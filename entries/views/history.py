@@ -74,8 +74,14 @@ class RevisionDiffView(EntryHistoryMixin, TemplateView):
         self.entry = self.get_entry()
         revision_id = self.kwargs["revision_id"]
         diff = (
-            # Editors (who sign in to the admin) recognise pictures by their file names.
-            history.revision_diff(self.entry, revision_id, file_names=request.user.is_staff)
+            # Editors (who sign in to the admin) recognise pictures by their file names,
+            # and see spoiler text, which a diff page could not hide from readers.
+            history.revision_diff(
+                self.entry,
+                revision_id,
+                file_names=request.user.is_staff,
+                spoilers=request.user.is_staff,
+            )
             if revision_id <= MAX_REVISION_ID
             else None
         )

@@ -139,7 +139,7 @@ def test_removing_a_tag_while_its_mark_row_is_on_the_form_does_not_bring_it_back
 # --- History --------------------------------------------------------------------------------
 
 
-def test_revert_brings_the_marks_back_and_the_diff_shows_them(client):
+def test_revert_brings_the_marks_back_and_the_diff_shows_them(editor_client):
     series = factories.make_series()
     character = factories.make_character(series=series, tags=["undercover"])
     other = factories.make_series()
@@ -161,7 +161,8 @@ def test_revert_brings_the_marks_back_and_the_diff_shows_them(client):
     assert Appearance.objects.get(character=character).revealed_in == 3
     assert TaggedEntry.objects.get(content_object=character).revealed_in == 5
 
-    diff = client.get(character.get_revision_url(marked.pk)).content.decode()
+    # Editors see the marks with what they mark.
+    diff = editor_client.get(character.get_revision_url(marked.pk)).content.decode()
     assert "[spoiler: revealed in episode 3]" in diff
     assert "undercover [spoiler: revealed in episode 5]" in diff
     del other
@@ -319,3 +320,22 @@ def test_the_api_returns_the_marks_for_clients_to_hide(client, marked_world):
     assert [
         row["title"] for row in client.get("/api/v1/series/", {"tag": "mecha"}).json()["results"]
     ] == ["Rouge Saga"]
+
+
+def test_the_public_diff_shows_readers_the_marks_but_not_what_they_hide(client):
+    series = factories.make_series(title="Rouge Saga")
+    character = factories.make_character(title="Secret Traitor", series=series, tags=["turncoat"])
+    with recorded(summary="the reveal"):
+        TaggedEntry.objects.filter(content_object=character).update(revealed_in=5)
+        character.body = f"Out in the open.\n\n:::spoiler 9\nThe {SECRET} twist.\n:::\n"
+        character.save()
+        note(character, Change.Action.CHANGE)
+    revision = Revision.objects.latest("pk")
+
+    diff = client.get(character.get_revision_url(revision.pk)).content.decode()
+
+    assert "Out in the open." in diff
+    assert ":::spoiler 9 (its text is hidden here: a spoiler)" in diff
+    assert SECRET not in diff
+    assert "A spoiler [spoiler: revealed in episode 5]" in diff
+    assert "turncoat" not in diff
