@@ -111,7 +111,7 @@ class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, H
 
     class Media:
         css = {"all": ["css/admin-pictures.css", "css/admin-editing.css"]}
-        js = ["js/admin-editing.js"]
+        js = ["js/listbox.js", "js/admin-editing.js"]
 
     def get_queryset(self, request):
         # The image in the same query as the row: the thumbnail column costs nothing.

@@ -133,7 +133,8 @@
 
     const cache = new Map(); // lower-cased term -> promise of tag names
     let timer = 0;
-    let active = -1;
+    const box = window.FandexListbox(input, list);
+    const { setActive, close } = box;
 
     function lookUp(term) {
       const key = term.toLocaleLowerCase();
@@ -159,23 +160,6 @@
       return value.slice(value.lastIndexOf(",") + 1).trim();
     }
 
-    function setActive(index) {
-      const items = [...list.children];
-      active = index;
-      items.forEach((item, i) => item.setAttribute("aria-selected", String(i === index)));
-      if (index >= 0) {
-        input.setAttribute("aria-activedescendant", items[index].id);
-        items[index].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      setActive(-1);
-    }
 
     function choose(name) {
       // Every name before the one being typed, then the chosen one, comma-separated
@@ -211,7 +195,7 @@
           return item;
         }),
       );
-      active = -1;
+      setActive(-1); // the options are new
       if (names.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
@@ -261,13 +245,13 @@
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
         }
-        setActive((active + 1) % count);
+        setActive((box.active + 1) % count);
       } else if (event.key === "ArrowUp" && count && !list.hidden) {
         event.preventDefault();
-        setActive(active <= 0 ? count - 1 : active - 1);
-      } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+        setActive(box.active <= 0 ? count - 1 : box.active - 1);
+      } else if (event.key === "Enter" && !list.hidden && box.active >= 0) {
         event.preventDefault(); // choose, do not submit the form
-        choose(list.children[active].textContent);
+        choose(list.children[box.active].textContent);
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();

@@ -33,27 +33,10 @@
     const cache = new Map();
     let timer = 0;
     let controller = null;
-    let active = -1;
+    const box = window.FandexListbox(input, list);
+    const { setActive, close } = box;
 
     const options = () => [...list.children];
-
-    function setActive(index) {
-      const items = options();
-      active = index;
-      items.forEach((item, i) => item.setAttribute("aria-selected", String(i === index)));
-      if (index >= 0) {
-        input.setAttribute("aria-activedescendant", items[index].id);
-        items[index].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function close() {
-      list.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      setActive(-1);
-    }
 
     function open() {
       if (!list.children.length) return;
@@ -146,17 +129,17 @@
           if (!count) return;
           event.preventDefault();
           if (list.hidden) open();
-          setActive(active + 1 < count ? active + 1 : 0);
+          setActive(box.active + 1 < count ? box.active + 1 : 0);
           break;
         case "ArrowUp":
           if (!count || list.hidden) return;
           event.preventDefault();
-          setActive(active > 0 ? active - 1 : count - 1);
+          setActive(box.active > 0 ? box.active - 1 : count - 1);
           break;
         case "Enter":
-          if (!list.hidden && active >= 0) {
+          if (!list.hidden && box.active >= 0) {
             event.preventDefault();
-            go(options()[active]);
+            go(options()[box.active]);
           }
           break;
         case "Escape":

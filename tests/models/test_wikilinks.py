@@ -166,9 +166,10 @@ def test_html_in_a_link_is_neither_a_link_nor_markup(client):
     elements = parse_html(response.content.decode()).elements
     assert not [tag for tag, _ in elements if tag in {"b", "i"}]
     scripts = [(attrs.get("src"), attrs.get("type")) for tag, attrs in elements if tag == "script"]
-    # The site's own and the page's schema.org data, none from the body.
-    # The site's own scripts (search box, spoiler hiding) and the schema.org data.
+    # The site's own scripts (search box and its list, spoiler hiding) and the
+    # schema.org data.
     assert scripts == [
+        (static("js/listbox.js"), None),
         (static("js/search.js"), None),
         (None, "application/ld+json"),
         (static("js/spoilers.js"), None),

@@ -528,8 +528,10 @@ def test_entry_body_cannot_inject_script(client):
     scripts = [
         (attrs.get("src"), attrs.get("type")) for tag, attrs in page.elements if tag == "script"
     ]
-    # The site's own scripts (search box, spoiler hiding) and the schema.org data.
+    # The site's own scripts (search box and its list, spoiler hiding) and the
+    # schema.org data.
     assert scripts == [
+        (static("js/listbox.js"), None),
         (static("js/search.js"), None),
         (None, "application/ld+json"),
         (static("js/spoilers.js"), None),
