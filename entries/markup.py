@@ -16,9 +16,12 @@ that reveals it::
 It becomes a closed ``<details class="spoiler" data-revealed-in="9">`` whose
 ``<summary>`` says "Revealed in episode 9: show"; the page's series (the
 ``data-series`` of the page around it) and ``static/js/spoilers.js`` decide
-whether the reader sees it open. Wiki links inside are recorded like any other.
-An opening line without a valid number still hides its passage ("Spoiler:
-show", for every reader), and ``Entry.clean`` tells the editor.
+whether the reader sees it open. Wiki links inside are recorded like any other,
+with a note when every mention of a name is inside a passage
+(``Rendered.hidden``): lists that cannot hide a name (wanted pages, "what
+links here") leave those links out. An opening line without a valid number
+still hides its passage ("Spoiler: show", for every reader), and
+``Entry.clean`` tells the editor.
 """
 
 from dataclasses import dataclass
@@ -122,6 +125,24 @@ def sanitize(html: str) -> str:
 class Rendered:
     html: str
     links: list[LinkTarget]
+    # The (kind, key) of links every mention of which is inside a spoiler passage.
+    hidden: frozenset[tuple[str, str]] = frozenset()
+
+
+def _hidden_links(tokens) -> frozenset[tuple[str, str]]:
+    """The links of ``tokens`` (a parse) that appear only inside spoiler passages."""
+    depth = 0
+    inside, outside = set(), set()
+    for token in tokens:
+        if token.type == "container_spoiler_open":
+            depth += 1
+        elif token.type == "container_spoiler_close":
+            depth -= 1
+        for child in token.children or ():
+            if child.type == "wikilink":
+                target = child.meta["target"]
+                (inside if depth else outside).add((target.kind, target.key))
+    return frozenset(inside - outside)
 
 
 def render(source: str) -> Rendered:
@@ -129,5 +150,7 @@ def render(source: str) -> Rendered:
     if not source.strip():
         return Rendered(html="", links=[])
     env: dict = {}
-    html = sanitize(_parser().render(source, env))
-    return Rendered(html=html, links=env.get("wikilinks", []))
+    parser = _parser()
+    tokens = parser.parse(source, env)
+    html = sanitize(parser.renderer.render(tokens, parser.options, env))
+    return Rendered(html=html, links=env.get("wikilinks", []), hidden=_hidden_links(tokens))

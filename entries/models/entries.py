@@ -241,11 +241,12 @@ class EntryQuerySet(NaturalKeyQuerySet):
         return entries.of_kind(kind) if kind else entries
 
     def linking_to(self, entry: "Entry"):
-        """Entries whose bodies link to ``entry`` (by any of its names), ``entry`` left out."""
+        """Entries whose bodies link to ``entry`` (by any of its names) outside spoiler
+        passages, ``entry`` left out."""
         # links.py builds on this module: import from it when called.
         from .links import WikiLink
 
-        links = WikiLink.objects.pointing_to(entry)
+        links = WikiLink.objects.shown().pointing_to(entry)
         return self.filter(pk__in=links.values("source_id")).exclude(pk=entry.pk)
 
 
@@ -386,7 +387,7 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
         # The page and the record of its links change together or not at all.
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            WikiLink.objects.record(source=self, targets=rendered.links)
+            WikiLink.objects.record(source=self, targets=rendered.links, hidden=rendered.hidden)
 
     def get_absolute_url(self):
         if self.kind == self.Kind.EPISODE:

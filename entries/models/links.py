@@ -37,11 +37,18 @@ class WikiLinkQuerySet(NaturalKeyQuerySet):
         """Red links: no page answers to their target."""
         return self.exclude(_link_resolves())
 
+    def shown(self):
+        """Links a list may name: not those only inside spoiler passages
+        (``in_spoiler``), whose names and linking pages a list cannot hide."""
+        return self.filter(in_spoiler=False)
+
     def wanted(self):
         """Red-link targets, one row each (``target_kind``, ``target_key``, ``name``,
-        ``pages``: how many pages link to it), most linked first."""
+        ``pages``: how many pages link to it), most linked first; links only inside
+        spoiler passages left out (``shown``)."""
         return (
-            self.unresolved()
+            self.shown()
+            .unresolved()
             .values("target_kind", "target_key")
             .annotate(name=Min("target_name"), pages=Count("source_id", distinct=True))
             .order_by("-pages", "target_key", "target_kind")
@@ -53,28 +60,47 @@ class WikiLinkQuerySet(NaturalKeyQuerySet):
         names = names_of(entry, field="target_key")
         return self.filter(names, Q(target_kind="") | Q(target_kind=entry.kind))
 
-    def record(self, *, source: Entry, targets) -> None:
-        """Make ``source``'s recorded links exactly ``targets`` (``wikilinks.LinkTarget``)."""
+    def record(self, *, source: Entry, targets, hidden=frozenset()) -> None:
+        """Make ``source``'s recorded links exactly ``targets`` (``wikilinks.LinkTarget``),
+        those whose (kind, key) is in ``hidden`` marked ``in_spoiler``."""
         wanted = {(target.kind, target.key): target for target in targets}
-        existing = set(
-            self.filter(source=source).values_list("target_kind", "target_key", named=False)
-        )
-        stale = existing - wanted.keys()
+        existing = {
+            (kind, key): in_spoiler
+            for kind, key, in_spoiler in self.filter(source=source).values_list(
+                "target_kind", "target_key", "in_spoiler", named=False
+            )
+        }
+        stale = existing.keys() - wanted.keys()
         if stale:
-            stale_q = Q()
-            for kind, key in stale:
-                stale_q |= Q(target_kind=kind, target_key=key)
-            self.filter(Q(source=source) & stale_q).delete()
+            self.filter(Q(source=source) & _pairs(stale)).delete()
+        for in_spoiler in (True, False):
+            # A mention that moved into or out of a spoiler passage.
+            moved = {
+                pair
+                for pair, was in existing.items()
+                if pair in wanted and was != in_spoiler and (pair in hidden) == in_spoiler
+            }
+            if moved:
+                self.filter(Q(source=source) & _pairs(moved)).update(in_spoiler=in_spoiler)
         self.bulk_create(
             WikiLink(
                 source=source,
                 target_kind=target.kind,
                 target_name=target.name,
                 target_key=target.key,
+                in_spoiler=pair in hidden,
             )
             for pair, target in wanted.items()
             if pair not in existing
         )
+
+
+def _pairs(pairs) -> Q:
+    """Links to any of ``pairs`` (target_kind, target_key)."""
+    found = Q()
+    for kind, key in pairs:
+        found |= Q(target_kind=kind, target_key=key)
+    return found
 
 
 class WikiLink(NaturalKeyMixin, CleanTextMixin, models.Model):
@@ -91,6 +117,9 @@ class WikiLink(NaturalKeyMixin, CleanTextMixin, models.Model):
     )
     target_name = models.CharField(max_length=255)
     target_key = models.CharField(max_length=255)
+    # Every mention is inside a spoiler passage (markup.Rendered.hidden): the page
+    # hides it, so the lists that cannot (wanted pages, "what links here") skip it.
+    in_spoiler = models.BooleanField(default=False)
 
     objects = WikiLinkQuerySet.as_manager()
 

@@ -62,6 +62,46 @@ def test_links_inside_a_passage_are_recorded():
     assert WikiLink.objects.filter(source=series, target_key="naomi orthmann").exists()
 
 
+def test_names_only_inside_a_passage_stay_off_the_wanted_pages(client):
+    factories.make_series(
+        title="Open Page",
+        body=(
+            "Out: [[Open Red Link]].\n\n"
+            ":::spoiler 4\nIn: [[Hidden Villain]], [[Open Red Link]].\n:::"
+        ),
+    )
+    wanted = client.get(reverse("entries:wanted-pages")).content.decode()
+    assert "Open Red Link" in wanted
+    assert "Hidden Villain" not in wanted
+    # The page itself still links it, red, inside its closed passage.
+    page = client.get(reverse("entries:series-detail", kwargs={"slug": "open-page"}))
+    assert 'data-wikilink=":hidden villain"' in page.content.decode()
+
+
+def test_a_page_linked_only_inside_a_passage_does_not_list_it_under_what_links_here(client):
+    target = factories.make_character(title="Hidden Villain")
+    factories.make_series(title="Open Mention", body="[[Hidden Villain]] is a name.")
+    series = factories.make_series(
+        title="Secret Mention", body=":::spoiler 9\n[[Hidden Villain]] is the twin.\n:::"
+    )
+    here = client.get(target.get_absolute_url()).content.decode()
+    assert "Open Mention" in here
+    assert "Secret Mention" not in here
+    # Taking the mention out of the passage lists the page there, on the next read.
+    with recorded(summary="No longer a secret"):
+        series.body = "[[Hidden Villain]] is the twin."
+        series.save()
+        note(series, Change.Action.CHANGE)
+    assert "Secret Mention" in client.get(target.get_absolute_url()).content.decode()
+    # And putting it back in a passage takes it off again.
+    with recorded(summary="A secret again"):
+        series.body = ":::spoiler 9\n[[Hidden Villain]] is the twin.\n:::"
+        series.save()
+        note(series, Change.Action.CHANGE)
+    assert "Secret Mention" not in client.get(target.get_absolute_url()).content.decode()
+    assert WikiLink.objects.get(source=series).in_spoiler
+
+
 def test_a_passage_without_a_valid_episode_is_refused_with_a_message():
     series = factories.make_series()
     series.body = ":::spoiler soon\nhidden\n:::"

@@ -145,7 +145,7 @@ def create_pages(batch: list[Entry]) -> None:
         page.native_key = name_key(page.native_title)
         rendered = markup.render(page.body)
         page.body_html = rendered.html
-        links.append(rendered.links)
+        links.append(rendered)
         parents.append(Entry(**{f.attname: getattr(page, f.attname) for f in parent_fields}))
     Entry.objects.using(using).bulk_create(parents)
     for page, parent in zip(batch, parents, strict=True):
@@ -167,7 +167,8 @@ def create_pages(batch: list[Entry]) -> None:
             target_kind=target.kind,
             target_name=target.name,
             target_key=target.key,
+            in_spoiler=(target.kind, target.key) in rendered.hidden,
         )
-        for page, targets in zip(batch, links, strict=True)
-        for target in {(target.kind, target.key): target for target in targets}.values()
+        for page, rendered in zip(batch, links, strict=True)
+        for target in {(target.kind, target.key): target for target in rendered.links}.values()
     )
