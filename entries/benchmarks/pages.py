@@ -308,6 +308,12 @@ def site_env(*, database_url: str, folder: Path) -> dict[str, str]:
         # The editor logs in over plain HTTP on loopback: no TLS to carry secure cookies.
         DJANGO_SECURE_COOKIES="0",
         FANDEX_ACCESS_LOG="0",
+        # One loopback client reads hundreds of searches and feeds a minute: the
+        # limits per address would answer most of them 429 and time that instead.
+        FANDEX_RATE_SEARCH="0",
+        FANDEX_RATE_SUGGEST="0",
+        FANDEX_RATE_FEED="0",
+        FANDEX_RATE_API="0",
     )
     if env.get("REDIS_URL"):
         # A shared Redis: a prefix of the run's own keeps other sites' pages apart.

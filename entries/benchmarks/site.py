@@ -40,6 +40,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from ..models import Change, Character, Entry, Episode, Series, Staff, Studio, Tag
+from ..views.indexes import MAX_INDEX_PAGES
 from . import forms, pages
 
 Log = Callable[[str], None]
@@ -59,7 +60,8 @@ class Target:
 
 def _index_pages(url_name: str, count: int) -> list[Target]:
     size = settings.FANDEX_PAGE_SIZE
-    last = max(1, math.ceil(count / size))
+    # The last page an index offers: past MAX_INDEX_PAGES it points to the filters.
+    last = min(max(1, math.ceil(count / size)), MAX_INDEX_PAGES)
     url = reverse(f"entries:{url_name}")
     label = url_name.removesuffix("-list")
     return [
