@@ -22,6 +22,7 @@ from entries.models import (
     GalleryImage,
     Picture,
     Series,
+    SeriesRelation,
     SeriesStudio,
     Staff,
     StaffCredit,
@@ -46,6 +47,7 @@ DEMO_MODELS = [
     Episode,
     Alias,
     SeriesStudio,
+    SeriesRelation,
     StaffCredit,
     Appearance,
     VoiceCredit,
@@ -164,6 +166,7 @@ def test_bones_grew_out_of_sunrise_and_lists_its_works_by_year(demo):
     assert bones.founded_year == 1998
     assert bones.predecessor.title == "Sunrise"
     assert [(role.series.year, role.series.title) for role in bones.series_roles.all()] == [
+        (2001, "Cowboy Bebop: Knockin' on Heaven's Door"),
         (2008, "Soul Eater"),
         (2009, "Fullmetal Alchemist: Brotherhood"),
         (2014, "Space Dandy"),

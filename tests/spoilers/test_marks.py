@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Revision
 
@@ -330,6 +331,13 @@ def test_the_demo_marks_real_reveals():
     )
     assert passages >= 3
     assert TaggedEntry.objects.filter(revealed_in__isnull=False).exists()
+    # The film set between episodes 22 and 23 waits for episode 22 on the series' pages.
+    film = SeriesRelation.objects.get(revealed_in__isnull=False)
+    assert (film.source.title, film.type, film.revealed_in) == ("Cowboy Bebop", "side_story", 22)
+    bebop = film.source.get_absolute_url()
+    html = Client().get(bebop).content.decode()
+    relation = 'class="spoiler spoiler--inline" data-revealed-in="22"'
+    assert f'<details {relation} data-series="{film.source.slug}">' in spoilers_of(html)
     rouge = Character.objects.get(title="Rouge Redstar")
     assert "undercover" not in client_free_text(rouge)
 
