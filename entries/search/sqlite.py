@@ -90,9 +90,12 @@ DROP = [
 ]
 
 # Whether document ``d`` has a term as words, or in a name (trigrams, or LIKE
-# for terms too short for trigrams). Correlated, so FTS5 seeks one row.
-_HAS_WORDS = f"EXISTS (SELECT 1 FROM {WORDS} WHERE {WORDS} MATCH %s AND rowid = d.entry_id)"
-_HAS_IN_NAME = f"EXISTS (SELECT 1 FROM {NAMES} WHERE {NAMES} MATCH %s AND rowid = d.entry_id)"
+# for terms too short for trigrams). Not correlated: SQLite reads the term's
+# rows from FTS5 once per query and looks each document up in them. Correlated
+# (``EXISTS ... AND rowid = d.entry_id``), FTS5 read a common trigram's whole
+# list again for every document: "the" took 60 ms instead of 18 at 8,800 series.
+_HAS_WORDS = f"d.entry_id IN (SELECT rowid FROM {WORDS} WHERE {WORDS} MATCH %s)"
+_HAS_IN_NAME = f"d.entry_id IN (SELECT rowid FROM {NAMES} WHERE {NAMES} MATCH %s)"
 _HAS_IN_NAME_LIKE = "d.names LIKE %s ESCAPE '\\'"
 # Entries with some term in a name (a candidate set from the indexes).
 _SOME_IN_NAMES = f"SELECT rowid FROM {NAMES} WHERE {NAMES} MATCH %s"
