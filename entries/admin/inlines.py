@@ -23,6 +23,7 @@ from ..models import (
     TaggedEntry,
     VoiceCredit,
 )
+from .autocomplete import EpisodeFieldMixin
 from .forms import HTTPS_URLS, EpisodeAdminForm
 
 # --- Inlines ----------------------------------------------------------------------------
@@ -118,7 +119,7 @@ class EpisodeStaffInline(admin.TabularInline):
     verbose_name_plural = _("staff")
 
 
-class EpisodesOfCharacterInline(admin.TabularInline):
+class EpisodesOfCharacterInline(EpisodeFieldMixin, admin.TabularInline):
     model = EpisodeAppearance
     fields = ["episode", "note", "revealed_in"]
     autocomplete_fields = ["episode"]
@@ -127,7 +128,7 @@ class EpisodesOfCharacterInline(admin.TabularInline):
     verbose_name_plural = _("episodes")
 
 
-class EpisodeCreditOnStaffInline(admin.TabularInline):
+class EpisodeCreditOnStaffInline(EpisodeFieldMixin, admin.TabularInline):
     model = EpisodeCredit
     fields = ["episode", "role", "note"]
     autocomplete_fields = ["episode"]

@@ -475,6 +475,12 @@ class Episode(Entry):
             "entries:episode-detail", kwargs={"slug": self.series.slug, "number": self.number}
         )
 
+    @property
+    def full_title(self) -> str:
+        """ "Metallic Rouge 1: Crimson Is the Sound of Dawn": the episode named where its
+        title alone could be another series' (fetch it with its series)."""
+        return f"{self.series.title} {self.number}: {self.title}"
+
     def slug_source(self) -> str:
         # Episode titles repeat across series ("Episode 1"); the series keeps slugs apart.
         # The series may be new and unsaved (an episode added inline on its form).

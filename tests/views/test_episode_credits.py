@@ -184,6 +184,9 @@ def test_a_character_s_and_a_person_s_forms_add_their_episodes(editor_client, wo
     assert [(row.episode, row.note) for row in world.rouge.episode_appearances.all()] == [
         (world.second, "flashback")
     ]
+    # The form names the chosen episode with its series: titles repeat across series.
+    page = editor_client.get(url).content.decode()
+    assert "Metallic Rouge 2: Silver Night</option>" in page
 
     url, data = open_form(editor_client, Staff, world.person)
     add_rows(data, "episode_credits", {"episode": world.first.pk, "role": "script"})
