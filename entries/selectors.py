@@ -25,6 +25,8 @@ from .models import (
     Change,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     Series,
     SeriesRelation,
     SeriesStudio,
@@ -101,13 +103,19 @@ def _role_rank(choices) -> dict[str, int]:
     return {value: rank for rank, value in enumerate(choices.values)}
 
 
-def credits_by_person(credits: Iterable[StaffCredit]) -> list[PersonCredits]:
-    """A series' staff, each person once, ordered by their most prominent role.
+def credits_by_person(credits: Iterable[StaffCredit | EpisodeCredit]) -> list[PersonCredits]:
+    """A series' or an episode's staff, each person once, ordered by their most
+    prominent role.
 
-    Roles follow the order of ``StaffCredit.Role`` (original creator, director...).
+    Roles follow the order of their model's ``Role`` (``StaffCredit.Role``: original
+    creator, director...; ``EpisodeCredit.Role``: episode director, storyboard...).
     """
-    rank = _role_rank(StaffCredit.Role)
-    credits = sorted(credits, key=lambda credit: (rank.get(credit.role, len(rank)), credit.pk))
+
+    def order(credit):
+        rank = _role_rank(type(credit).Role)
+        return (rank.get(credit.role, len(rank)), credit.pk)
+
+    credits = sorted(credits, key=order)
     people: dict[int, PersonCredits] = {}
     for credit in credits:
         person = people.setdefault(credit.staff_id, PersonCredits(person=credit.staff))
@@ -254,6 +262,61 @@ def positions_by_person(members: Iterable[StudioMember]) -> list[Roles]:
     ]
 
 
+@dataclass
+class EpisodeLine:
+    """One episode on a character's or a person's page: the person's roles on it (none
+    for a character), the notes, and the spoiler mark the line carries."""
+
+    episode: Episode
+    roles: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revealed_in: int | None = None
+
+
+@dataclass
+class SeriesEpisodes:
+    """The episodes of one series on a character's or a person's page. ``revealed_in``:
+    the character's mark in the series (``Appearance.revealed_in``), which hides the
+    whole group; a line carries a mark of its own only when it is later."""
+
+    series: Series
+    episodes: list[EpisodeLine] = field(default_factory=list)
+    revealed_in: int | None = None
+
+
+def episodes_by_series(rows: Iterable[EpisodeAppearance | EpisodeCredit]) -> list[SeriesEpisodes]:
+    """A character's episode appearances or a person's episode credits (fetched with
+    their episode and its series, ``for_page``), grouped by series in the rows'
+    order, each episode once with all its roles; no query."""
+    groups: dict[int, SeriesEpisodes] = {}
+    lines: dict[int, EpisodeLine] = {}
+    roles: dict[int, list[tuple[int, str]]] = {}
+    rank = _role_rank(EpisodeCredit.Role)
+    for row in rows:
+        episode = row.episode
+        group = groups.get(episode.series_id)
+        if group is None:
+            group = groups[episode.series_id] = SeriesEpisodes(
+                series=episode.series, revealed_in=getattr(row, "series_revealed_in", None)
+            )
+        line = lines.get(episode.pk)
+        if line is None:
+            line = lines[episode.pk] = EpisodeLine(episode=episode)
+            group.episodes.append(line)
+            if isinstance(row, EpisodeAppearance) and (row.revealed_in or 0) > (
+                group.revealed_in or 0
+            ):
+                line.revealed_in = row.revealed_in
+        if isinstance(row, EpisodeCredit):
+            roles.setdefault(episode.pk, []).append((rank.get(row.role, 0), row.get_role_display()))
+        if row.note:
+            line.notes.append(row.note)
+    for pk, ranked in roles.items():
+        # Within a line, roles keep the order of their choices (director before script).
+        lines[pk].roles = [label for _rank, label in sorted(ranked)]
+    return list(groups.values())
+
+
 def episode_neighbours(episode: Episode) -> tuple[Episode | None, Episode | None]:
     """The episodes before and after ``episode`` in its series; two queries."""
     siblings = Episode.objects.filter(series_id=episode.series_id).select_related("series")
@@ -292,6 +355,8 @@ def spoiler_series(entry: Entry) -> list[SpoilerSeries]:
         found = [entry.series]
     elif kind == Entry.Kind.CHARACTER:
         found = [appearance.series for appearance in entry.appearances.all()]
+        # Then the series of episodes it is in without a part in the series' cast.
+        found += [row.episode.series for row in entry.episode_appearances.all()]
     elif kind == Entry.Kind.STAFF:
         found = [credit.series for credit in entry.credits.all()]
         found += [

@@ -438,7 +438,8 @@ def pages_showing(ids: Iterable[int]) -> tuple[set[int], set[int]]:
     An entry's page shows
 
     - the entries joined to it by an inline row (the registry's two-sided
-      inlines: credits, appearances, voice credits, relations, memberships), and
+      inlines: credits, appearances, voice credits, relations, memberships, an
+      episode's characters and staff), and
       through a character one step further: a series page lists its characters'
       voice actors, a person's page the series of the characters they voice;
     - a series its episodes, an episode its series and its neighbours; a studio

@@ -2,13 +2,16 @@
 
 A passage of a body (``:::spoiler 9`` … ``:::``, rendered by ``entries.markup``),
 a tag on an entry (``TaggedEntry``), a character's appearance in a series
-(``Appearance``), a series relation (``SeriesRelation``) and a picture in a
-gallery (``GalleryImage``) can carry ``revealed_in``: the number of the episode
-that reveals it. Empty means it is no spoiler.
+(``Appearance``) or in one episode (``EpisodeAppearance``), a series relation
+(``SeriesRelation``) and a picture in a gallery (``GalleryImage``) can carry
+``revealed_in``: the number of the episode that reveals it. Empty means it is
+no spoiler.
 
 Which series the number counts the episodes of:
 
-- an appearance: its series; a relation: its ``source`` (the series whose
+- an appearance: its series (in an episode: the episode's series, and it stays
+  hidden as long as the character's appearance in that series is, see
+  ``EpisodeAppearance.reveal``); a relation: its ``source`` (the series whose
   episode reveals that the other exists or is related);
 - a tag or a picture: the series named in ``revealed_in_series``, else the
   page's own series (``page_series``);
@@ -16,7 +19,8 @@ Which series the number counts the episodes of:
 
 A page's own series is the series itself, an episode's series, a character's
 first series (the first of its appearances as its page lists them: by year,
-then title), and for staff and studios their first credited series; for those
+then title; for a character in no series' cast, the series of its first
+episode), and for staff and studios their first credited series; for those
 two, editors should name the series of a tag or picture mark (the admin asks).
 
 Pages are the same HTML for every reader (the page cache and shared caches keep

@@ -12,6 +12,8 @@ from entries.models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     Series,
     SeriesRelation,
     SeriesStudio,
@@ -98,6 +100,16 @@ def relate(source: Series, target: Series, type: str = SeriesRelation.Type.SEQUE
 
 def member(studio: Studio, person: Staff, position: str = StudioMember.Position.FOUNDER):
     return StudioMember.objects.create(studio=studio, person=person, position=position)
+
+
+def in_episode(episode: Episode, character: Character, **fields) -> EpisodeAppearance:
+    return EpisodeAppearance.objects.create(episode=episode, character=character, **fields)
+
+
+def episode_credit(
+    episode: Episode, staff: Staff, role: str = EpisodeCredit.Role.STORYBOARD, **fields
+) -> EpisodeCredit:
+    return EpisodeCredit.objects.create(episode=episode, staff=staff, role=role, **fields)
 
 
 def alias(entry, name: str, language: str = "en") -> Alias:

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from entries.admin.autocomplete import EntryAutocompleteView
+
 admin.site.site_header = "Fandex editors"
 admin.site.site_title = "Fandex admin"
 admin.site.index_title = "Edit the encyclopedia"
@@ -57,6 +59,14 @@ password_reset_urls = [
 urlpatterns = [
     path("favicon.ico", csrf_exempt(require_safe(FaviconView.as_view())), name="favicon"),
     path("admin/", include(password_reset_urls)),
+    # The admin's autocomplete, at its own address ("admin:autocomplete" reverses to it),
+    # naming episodes with their series; its URL name is the admin's, which the tag
+    # suggestions' ordering looks for (entries.admin.tags).
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(EntryAutocompleteView.as_view(admin_site=admin.site)),
+        name="autocomplete",
+    ),
     path("admin/", admin.site.urls),
     # The read API (entries/api/), before the pages so that its 404s are JSON.
     path("api/v1/", include("entries.api.urls")),

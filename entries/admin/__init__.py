@@ -14,6 +14,7 @@ One module per concern, each mixed into the kinds' admins:
 - ``busy``: a save that cannot get the database (SQLite) gets its form back.
 - ``kinds``: ``EntryAdmin`` and the admin of each kind; streaming platforms.
 - ``tags``: tags and merging them.
+- ``autocomplete``: the autocomplete's results, episodes named with their series.
 """
 
 from ..history import register_models

@@ -13,6 +13,8 @@ from ..models import (
     Appearance,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     SeriesRelation,
     SeriesStudio,
     StaffCredit,
@@ -21,6 +23,7 @@ from ..models import (
     TaggedEntry,
     VoiceCredit,
 )
+from .autocomplete import EpisodeFieldMixin
 from .forms import HTTPS_URLS, EpisodeAdminForm
 
 # --- Inlines ----------------------------------------------------------------------------
@@ -94,6 +97,44 @@ class EpisodeInline(admin.TabularInline):
     ordering = ["number"]
     show_change_link = True
     extra = 0
+
+
+class EpisodeCastInline(admin.TabularInline):
+    """The characters in an episode; a spoiler mark counts the episodes of its series."""
+
+    model = EpisodeAppearance
+    fields = ["character", "note", "revealed_in"]
+    autocomplete_fields = ["character"]
+    extra = 0
+    verbose_name = _("character in this episode")
+    verbose_name_plural = _("characters in this episode")
+
+
+class EpisodeStaffInline(admin.TabularInline):
+    model = EpisodeCredit
+    fields = ["staff", "role", "note"]
+    autocomplete_fields = ["staff"]
+    extra = 0
+    verbose_name = _("staff credit")
+    verbose_name_plural = _("staff")
+
+
+class EpisodesOfCharacterInline(EpisodeFieldMixin, admin.TabularInline):
+    model = EpisodeAppearance
+    fields = ["episode", "note", "revealed_in"]
+    autocomplete_fields = ["episode"]
+    extra = 0
+    verbose_name = _("episode")
+    verbose_name_plural = _("episodes")
+
+
+class EpisodeCreditOnStaffInline(EpisodeFieldMixin, admin.TabularInline):
+    model = EpisodeCredit
+    fields = ["episode", "role", "note"]
+    autocomplete_fields = ["episode"]
+    extra = 0
+    verbose_name = _("episode credit")
+    verbose_name_plural = _("episode credits")
 
 
 class SeriesRelationForm(forms.ModelForm):

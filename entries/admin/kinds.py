@@ -32,7 +32,11 @@ from .inlines import (
     AliasInline,
     AppearanceInline,
     AppearanceOnCharacterInline,
+    EpisodeCastInline,
+    EpisodeCreditOnStaffInline,
     EpisodeInline,
+    EpisodesOfCharacterInline,
+    EpisodeStaffInline,
     MembershipInline,
     SeriesRelationInline,
     SeriesStudioInline,
@@ -225,6 +229,7 @@ class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
         AliasInline,
         AppearanceOnCharacterInline,
         VoiceCreditInline,
+        EpisodesOfCharacterInline,
         GalleryImageInline,
         TagMarkInline,
     ]
@@ -266,6 +271,7 @@ class StaffAdmin(ConflictCheckAdminMixin, EntryAdmin):
         StaffCreditOnStaffInline,
         VoiceRoleInline,
         MembershipInline,
+        EpisodeCreditOnStaffInline,
         GalleryImageInline,
         TagMarkInline,
     ]
@@ -312,6 +318,13 @@ class EpisodeAdmin(ConflictCheckAdminMixin, EntryAdmin):
         PAGE,
         IMAGE,
         RECORD,
+    ]
+    inlines = [
+        AliasInline,
+        EpisodeCastInline,
+        EpisodeStaffInline,
+        GalleryImageInline,
+        TagMarkInline,
     ]
 
 

@@ -14,6 +14,8 @@ from ..models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     GalleryImage,
     Series,
     SeriesRelation,
@@ -145,7 +147,21 @@ def studio_detail():
 
 
 def episode_detail():
-    return _detail(Episode)
+    return _detail(Episode).prefetch_related(
+        Prefetch(
+            "cast",
+            # With the character's mark in the series, which its spoiler mark follows.
+            queryset=EpisodeAppearance.objects.with_series_mark()
+            .select_related("character")
+            .order_by("character__title", "pk"),
+        ),
+        Prefetch(
+            "staff_credits",
+            queryset=EpisodeCredit.objects.select_related("staff").order_by(
+                "role", "staff__title", "pk"
+            ),
+        ),
+    )
 
 
 DETAIL = {

@@ -19,6 +19,7 @@ from ..models import (
     Appearance,
     Change,
     Entry,
+    EpisodeCredit,
     Language,
     Series,
     SeriesRelation,
@@ -117,8 +118,9 @@ class PictureSerializer(serializers.Serializer):
 
 # --- Rows with spoiler marks (``entries.spoilers``) -----------------------------------------
 #
-# Tags on an entry (TaggedEntry), a character's appearances (Appearance), relations
-# between series (SeriesRelation) and gallery pictures (GalleryImage) can each be
+# Tags on an entry (TaggedEntry), a character's appearances (Appearance, and in one
+# episode EpisodeAppearance), relations between series (SeriesRelation) and
+# gallery pictures (GalleryImage) can each be
 # marked as revealed in episode N. The API returns them with the mark, as the HTML
 # does, for clients to hide what their reader has not watched; spoiler passages
 # of a body come marked in ``body_html`` (``<details class="spoiler"
@@ -388,8 +390,32 @@ class StudioDetailSerializer(StudioCardSerializer, DetailFieldsMixin):
     members = MemberSerializer(source="members.all", many=True)
 
 
+class EpisodeCharacterSerializer(serializers.Serializer):
+    """A character in an episode (an ``EpisodeAppearance``)."""
+
+    character = EntryRefSerializer()
+    note = serializers.CharField(help_text="For example “flashback” or “cameo”; may be empty.")
+    revealed_in = serializers.IntegerField(
+        source="reveal",
+        allow_null=True,
+        help_text="A spoiler: the number of the episode (of this episode's series) that "
+        "reveals it: the row's own mark, or the character's mark in the series when that "
+        "is later (null: no spoiler).",
+    )
+
+
+class EpisodeStaffSerializer(serializers.Serializer):
+    """A person's role on an episode (an ``EpisodeCredit``); one item per role."""
+
+    staff = EntryRefSerializer()
+    role = serializers.ChoiceField(choices=EpisodeCredit.Role.choices)
+    note = serializers.CharField()
+
+
 class EpisodeDetailSerializer(EpisodeCardSerializer, DetailFieldsMixin):
     runtime_minutes = serializers.IntegerField(allow_null=True)
+    characters = EpisodeCharacterSerializer(source="cast.all", many=True)
+    staff = EpisodeStaffSerializer(source="staff_credits.all", many=True)
 
 
 # --- Tags and changes ---------------------------------------------------------------------

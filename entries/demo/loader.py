@@ -40,6 +40,7 @@ from entries.models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
     GalleryImage,
     Picture,
     Series,
@@ -77,6 +78,8 @@ SECTIONS: list[tuple[str, type[models.Model]]] = [
     ("appearances", Appearance),
     ("voice_credits", VoiceCredit),
     ("episodes", Episode),
+    ("episode_appearances", EpisodeAppearance),
+    # No "episode_credits" (EpisodeCredit): the demo states no episode's staff.
 ]
 # How a row is found again: groups of field names, the first group whose values
 # find a row wins (a series by its MyAnimeList id, and by its title if an editor
@@ -95,6 +98,7 @@ MATCH: dict[type[models.Model], list[tuple[str, ...]]] = {
     StaffCredit: [("series", "staff", "role")],
     Appearance: [("series", "character")],
     VoiceCredit: [("character", "actor", "language")],
+    EpisodeAppearance: [("episode", "character")],
 }
 
 
@@ -257,6 +261,9 @@ class _Loader:
             # An empty key (a picture's revealed_in_series) points at no entry.
             if model_field.many_to_one and issubclass(model_field.related_model, Entry) and pk:
                 self.touched.setdefault(pk, False)
+                if model_field.related_model is Episode:
+                    # A series' revision holds its episodes with their rows.
+                    self.touched.setdefault(getattr(obj, model_field.name).series_id, False)
 
     def record_history(self) -> None:
         """One revision per touched entry, holding its final state.

@@ -18,7 +18,8 @@ An entry's line holds the entry whole: its own fields, its kind's fields, its
 tags and aliases, its gallery, and the rows that join it to other entries, each
 on the side that owns it in the admin (a series lists its studios, a person
 their credits and studio positions, a character their appearances and voice
-actors; an episode names its series). So every relation is in the dump once.
+actors; an episode names its series and lists its characters and staff). So
+every relation is in the dump once.
 
 What is left out (``LEFT_OUT``): ids, what is made from other fields (the
 rendered body, name keys, search documents), the history and its bookkeeping
@@ -42,6 +43,8 @@ from ..models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     GalleryImage,
     Picture,
     Series,
@@ -59,7 +62,8 @@ from ..models import (
 
 FORMAT = "fandex-dump"
 # 2: spoiler marks (``revealed_in``, ``tag_marks``) and featured positions.
-SCHEMA_VERSION = 2
+# 3: an episode's characters and staff (``characters``, ``staff`` on its line).
+SCHEMA_VERSION = 3
 
 BANGUMI_DATA = "https://github.com/bangumi-data/bangumi-data"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -268,6 +272,22 @@ LINE_TYPES: tuple[LineType, ...] = (
         Episode,
         ("number", "air_date", "runtime_minutes"),
         (("series", Ref("series", "series")),),
+        rows=(
+            Rows(
+                "characters",
+                "cast",
+                EpisodeAppearance,
+                ("note", "revealed_in"),
+                (("character", Ref("character", "character")),),
+            ),
+            Rows(
+                "staff",
+                "staff_credits",
+                EpisodeCredit,
+                ("role", "note"),
+                (("staff", Ref("staff", "staff")),),
+            ),
+        ),
     ),
 )
 BY_NAME: dict[str, LineType] = {line_type.name: line_type for line_type in LINE_TYPES}

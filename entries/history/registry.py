@@ -3,8 +3,9 @@
 A revision of an entry holds the whole page: the entry's own row and its
 kind's row, its own rows (``OWN_ROWS``: aliases, tags, gallery rows) and the
 inline rows of its kind (``INLINES``: credits, appearances, voice actors, a
-series' episodes, relations, streaming). Everything else reads this
-declaration:
+series' episodes, relations, streaming, an episode's characters and staff).
+A series' revision holds its episodes whole, with their characters and staff.
+Everything else reads this declaration:
 
 - ``register_models`` registers the models with django-reversion, each kind
   following its own rows and inlines, so that an admin save records them;
@@ -40,6 +41,8 @@ from ..models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     GalleryImage,
     Series,
     SeriesRelation,
@@ -121,6 +124,20 @@ def _pair(model: type[models.Model], other: str, detail: str, note: str = ""):
     return line
 
 
+def _with_note(other: str):
+    """A line "<the other entry>", with the note in brackets when there is one, and the
+    spoiler mark: a character in an episode (which has no role to name)."""
+
+    def line(row: Row, names: Names) -> tuple[Any, str]:
+        text = names.entry(row[other])
+        if row.get("note"):
+            text = f"{text} ({row['note']})"
+        text += spoiler_mark(row, names)
+        return (text.casefold(), text)
+
+    return line
+
+
 def _episode_line(row: Row, names: Names) -> tuple[Any, str]:
     return (row["number"], f"{row['number']}. {names.entry(row['entry_ptr_id'])}")
 
@@ -152,6 +169,7 @@ INLINES: dict[type[Entry], tuple[Inline, ...]] = {
         Inline(
             "Voice actors", VoiceCredit, "character_id", _pair(VoiceCredit, "actor_id", "language")
         ),
+        Inline("Episodes", EpisodeAppearance, "character_id", _with_note("episode_id")),
     ),
     Staff: (
         Inline("Credits", StaffCredit, "staff_id", _pair(StaffCredit, "series_id", "role", "note")),
@@ -164,12 +182,23 @@ INLINES: dict[type[Entry], tuple[Inline, ...]] = {
             "person_id",
             _pair(StudioMember, "studio_id", "position"),
         ),
+        Inline(
+            "Episode credits",
+            EpisodeCredit,
+            "staff_id",
+            _pair(EpisodeCredit, "episode_id", "role", "note"),
+        ),
     ),
     Studio: (
         Inline("Works", SeriesStudio, "studio_id", _pair(SeriesStudio, "series_id", "role")),
         Inline("Members", StudioMember, "studio_id", _pair(StudioMember, "person_id", "position")),
     ),
-    Episode: (),
+    Episode: (
+        Inline("Characters", EpisodeAppearance, "episode_id", _with_note("character_id")),
+        Inline(
+            "Staff", EpisodeCredit, "episode_id", _pair(EpisodeCredit, "staff_id", "role", "note")
+        ),
+    ),
 }
 
 # Every entry's own rows besides its inlines: (model, foreign key to the entry).

@@ -24,7 +24,8 @@ submodules split it by concern, and every name is still imported from here
   ``KIND_MODELS`` and the year range (``MIN_YEAR``, ``MAX_YEAR``).
 - ``credits``: the through models between kinds: ``SeriesStudio``,
   ``StaffCredit``, ``Appearance``, ``VoiceCredit``, ``SeriesRelation``,
-  ``StudioMember``, and ``StreamingPlatform``/``Streaming``.
+  ``StudioMember``, ``StreamingPlatform``/``Streaming``, and per episode
+  ``EpisodeAppearance`` and ``EpisodeCredit``.
 - ``pictures``: ``Picture`` (an uploaded image and its renditions) and
   ``GalleryImage``.
 - ``search``: ``SearchDocument``, what search reads for one entry.
@@ -71,6 +72,9 @@ from .kinds import (
 )
 from .credits import (
     Appearance,
+    EpisodeAppearance,
+    EpisodeAppearanceQuerySet,
+    EpisodeCredit,
     SeriesRelation,
     SeriesStudio,
     StaffCredit,
@@ -96,6 +100,9 @@ __all__ = [
     "Entry",
     "EntryQuerySet",
     "Episode",
+    "EpisodeAppearance",
+    "EpisodeAppearanceQuerySet",
+    "EpisodeCredit",
     "EpisodeQuerySet",
     "GalleryImage",
     "KindQuerySet",

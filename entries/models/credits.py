@@ -4,16 +4,22 @@
 character, per language), ``SeriesRelation`` (sequel, prequel, ...) and
 ``StudioMember`` (founders, presidents); and where a series streams
 (``StreamingPlatform``, ``Streaming``).
+
+Per episode: ``EpisodeAppearance`` (a character in one episode) and
+``EpisodeCredit`` (a person's role on one episode: storyboard, script...). They
+sit beside the series-wide rows, never instead of them: a character on an
+episode page need not be in the series' cast list, and a person credited on one
+episode need not be on the series' staff.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .. import spoilers
 from ..text import CleanTextMixin
 from .entries import Language
-from .kinds import Character, Series, Staff, Studio
+from .kinds import Character, Episode, Series, Staff, Studio
 from .naturalkeys import NaturalKeyMixin, NaturalKeyQuerySet
 
 
@@ -264,3 +270,107 @@ class Streaming(NaturalKeyMixin, CleanTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.series} on {self.platform}"
+
+
+class EpisodeAppearanceQuerySet(NaturalKeyQuerySet):
+    def with_series_mark(self):
+        """Each row with ``series_revealed_in``: the spoiler mark of the character's
+        appearance in the episode's series (``Appearance.revealed_in``), in the same
+        query, so that ``EpisodeAppearance.reveal`` can honour it."""
+        series_mark = Appearance.objects.filter(
+            series_id=OuterRef("episode__series_id"), character_id=OuterRef("character_id")
+        ).values("revealed_in")[:1]
+        return self.annotate(series_revealed_in=Subquery(series_mark))
+
+
+class EpisodeAppearance(NaturalKeyMixin, CleanTextMixin, models.Model):
+    """A character in one episode; the episode page lists them, the character page
+    lists its episodes.
+
+    Spoilers (``entries.spoilers``): ``revealed_in`` counts the episodes of the
+    episode's series. Being in episode N is not in itself a spoiler for a reader
+    who has not watched N (a wiki's episode page lists its cast), so it is empty
+    unless appearing there is a reveal: a surprise entrance at the end of
+    episode N is marked N, a disguised character revealed later is marked with
+    that later episode. A character whose very part in the series is marked
+    (``Appearance.revealed_in``) is hidden as long as that mark too: ``reveal``
+    is the later of the two.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="cast")
+    character = models.ForeignKey(
+        Character, on_delete=models.CASCADE, related_name="episode_appearances"
+    )
+    note = models.CharField(
+        max_length=255, blank=True, help_text=_("For example “flashback”, “cameo” or “voice only”.")
+    )
+    revealed_in = spoilers.revealed_in_field()
+
+    objects = EpisodeAppearanceQuerySet.as_manager()
+
+    natural_key_fields = ("episode", "character")
+
+    class Meta:
+        ordering = ["character__title"]
+        verbose_name = "character in an episode"
+        verbose_name_plural = "characters in episodes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "character"], name="unique_character_per_episode"
+            ),
+            spoilers.revealed_in_constraint("episodeappearance"),
+        ]
+
+    def __str__(self):
+        return f"{self.character} in {self.episode}"
+
+    @property
+    def reveal(self) -> int | None:
+        """The episode (of the episode's series) that reveals this row, as pages and
+        the API mark it: the later of its own mark and the character's mark in the
+        series (read by ``with_series_mark``); None when it is no spoiler."""
+        series_mark = getattr(self, "series_revealed_in", None)
+        marks = [mark for mark in (self.revealed_in, series_mark) if mark]
+        return max(marks) if marks else None
+
+
+class EpisodeCredit(NaturalKeyMixin, CleanTextMixin, models.Model):
+    """A person's role on one episode. As with ``StaffCredit``, a person with several
+    roles has one row per role; pages show each person once with all of them."""
+
+    class Role(models.TextChoices):
+        EPISODE_DIRECTOR = "episode_director", _("Episode director")
+        STORYBOARD = "storyboard", _("Storyboard")
+        SCRIPT = "script", _("Script")
+        CHIEF_ANIMATION_DIRECTOR = "chief_animation_director", _("Chief animation director")
+        ANIMATION_DIRECTOR = "animation_director", _("Animation director")
+        ACTION_ANIMATION_DIRECTOR = "action_animation_director", _("Action animation director")
+        MECHANICAL_ANIMATION_DIRECTOR = (
+            "mechanical_animation_director",
+            _("Mechanical animation director"),
+        )
+        KEY_ANIMATION = "key_animation", _("Key animation")
+        OTHER = "other", _("Other")
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="staff_credits")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="episode_credits")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    note = models.CharField(
+        max_length=255, blank=True, help_text=_("For example the part, or the exact title.")
+    )
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    natural_key_fields = ("episode", "staff", "role")
+
+    class Meta:
+        ordering = ["role", "staff__title"]
+        verbose_name = "episode staff credit"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "staff", "role"], name="unique_staff_role_per_episode"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff}: {self.get_role_display()} on {self.episode}"

@@ -12,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from ..slugs import slugify_title
 from .entries import Entry, EntryQuerySet
 
+# A character's or a person's episodes: under their series (by year, then title, as
+# their series are listed), in episode order.
+EPISODES_BY_SERIES = (
+    F("episode__series__year").asc(nulls_last=True),
+    "episode__series__title",
+    "episode__series_id",
+    "episode__number",
+)
+
 # The years a series, an episode's season or a studio's founding can have: the
 # database constraints, the forms, the index filters and the importer all use these.
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -223,6 +232,7 @@ class StaffQuerySet(KindQuerySet):
         # credits.py builds on this module: import from it when called.
         from .credits import (
             Appearance,
+            EpisodeCredit,
             StaffCredit,
             StudioMember,
             VoiceCredit,
@@ -251,6 +261,12 @@ class StaffQuerySet(KindQuerySet):
                 .order_by("character__title", "language"),
             ),
             models.Prefetch("memberships", queryset=StudioMember.objects.select_related("studio")),
+            models.Prefetch(
+                "episode_credits",
+                queryset=EpisodeCredit.objects.select_related("episode__series").order_by(
+                    *EPISODES_BY_SERIES
+                ),
+            ),
         )
 
 
@@ -358,7 +374,7 @@ class Studio(Entry):
 class CharacterQuerySet(KindQuerySet):
     def for_page(self):
         # credits.py builds on this module: import from it when called.
-        from .credits import Appearance, VoiceCredit
+        from .credits import Appearance, EpisodeAppearance, VoiceCredit
 
         return self.prefetch_related(
             "tags",
@@ -368,6 +384,13 @@ class CharacterQuerySet(KindQuerySet):
                 queryset=Appearance.objects.select_related("series").order_by(
                     F("series__year").asc(nulls_last=True), "series__title"
                 ),
+            ),
+            # The episodes it is in, under their series in the order of its appearances.
+            models.Prefetch(
+                "episode_appearances",
+                queryset=EpisodeAppearance.objects.with_series_mark()
+                .select_related("episode__series")
+                .order_by(*EPISODES_BY_SERIES),
             ),
             models.Prefetch(
                 "voice_credits",
@@ -399,7 +422,24 @@ class Character(Entry):
 
 class EpisodeQuerySet(EntryQuerySet):
     def for_page(self):
-        return self.select_related("series").prefetch_related("tags", "aliases")
+        """An episode with its characters (each with the spoiler mark of its part in
+        the series) and its staff, with their thumbnails: two queries for both lists."""
+        # credits.py builds on this module: import from it when called.
+        from .credits import EpisodeAppearance, EpisodeCredit
+
+        return self.select_related("series").prefetch_related(
+            "tags",
+            "aliases",
+            models.Prefetch(
+                "cast",
+                queryset=EpisodeAppearance.objects.with_series_mark().select_related(
+                    "character__image"
+                ),
+            ),
+            models.Prefetch(
+                "staff_credits", queryset=EpisodeCredit.objects.select_related("staff__image")
+            ),
+        )
 
 
 class Episode(Entry):
@@ -434,6 +474,12 @@ class Episode(Entry):
         return reverse(
             "entries:episode-detail", kwargs={"slug": self.series.slug, "number": self.number}
         )
+
+    @property
+    def full_title(self) -> str:
+        """ "Metallic Rouge 1: Crimson Is the Sound of Dawn": the episode named where its
+        title alone could be another series' (fetch it with its series)."""
+        return f"{self.series.title} {self.number}: {self.title}"
 
     def slug_source(self) -> str:
         # Episode titles repeat across series ("Episode 1"); the series keeps slugs apart.

@@ -105,6 +105,12 @@ class SeriesDetailView(EntryDetailView):
 class CharacterDetailView(EntryDetailView):
     model = Character
 
+    def page_context(self, character) -> dict:
+        return {
+            **super().page_context(character),
+            "episodes": selectors.episodes_by_series(character.episode_appearances.all()),
+        }
+
 
 class StaffDetailView(EntryDetailView):
     model = Staff
@@ -113,6 +119,7 @@ class StaffDetailView(EntryDetailView):
         return {
             **super().page_context(person),
             "works": selectors.roles_by(person.credits.all(), "series"),
+            "episode_credits": selectors.episodes_by_series(person.episode_credits.all()),
         }
 
 
@@ -147,4 +154,9 @@ class EpisodeDetailView(EntryDetailView):
 
     def page_context(self, episode) -> dict:
         previous, following = selectors.episode_neighbours(episode)
-        return {**super().page_context(episode), "previous": previous, "next": following}
+        return {
+            **super().page_context(episode),
+            "previous": previous,
+            "next": following,
+            "staff": selectors.credits_by_person(episode.staff_credits.all()),
+        }

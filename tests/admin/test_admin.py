@@ -13,6 +13,8 @@ from entries.models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     Picture,
     Series,
     SeriesRelation,
@@ -218,6 +220,10 @@ AUTOCOMPLETES = [
     (StudioMember, "person", Staff),
     (StudioMember, "studio", Studio),
     (Streaming, "platform", StreamingPlatform),
+    (EpisodeAppearance, "character", Character),
+    (EpisodeAppearance, "episode", Episode),
+    (EpisodeCredit, "staff", Staff),
+    (EpisodeCredit, "episode", Episode),
 ]
 
 
@@ -230,6 +236,10 @@ def test_autocomplete_finds_related_entries(editor_client, model, field, target)
     wanted = make_entry(target)
     make_entry(target)  # a second one the search term must leave out
     term = str(wanted)
+    if target is Episode:
+        # Both are "Episode 1", each of its own series: found by the series' title,
+        # and named with it, so that an editor can tell them apart.
+        term = wanted.series.title
 
     response = editor_client.get(
         reverse("admin:autocomplete"),
@@ -242,7 +252,8 @@ def test_autocomplete_finds_related_entries(editor_client, model, field, target)
     )
 
     assert response.status_code == 200
-    assert response.json()["results"] == [{"id": str(wanted.pk), "text": term}]
+    text = f"{term} 1: Episode 1" if target is Episode else term
+    assert response.json()["results"] == [{"id": str(wanted.pk), "text": text}]
 
 
 # --- Creating each kind through its add form, inlines included --------------------------------

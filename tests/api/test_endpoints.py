@@ -119,6 +119,14 @@ def test_staff_character_studio_and_episode_details_link_back(api):
     rouge = factories.make_character(series=series, title="Rouge Redstar")
     factories.voice(rouge, person, "en")
     episode = factories.make_episode(series=series, number=1, title="Dawn")
+    naomi = factories.make_character(title="Naomi Orthmann")
+    # Her part in the series is revealed in episode 3, her row in this episode in 1:
+    # the later mark is what hides her.
+    series.appearances.create(character=naomi, revealed_in=3)
+    factories.in_episode(episode, rouge, note="opening")
+    factories.in_episode(episode, naomi, revealed_in=1)
+    factories.episode_credit(episode, person, "storyboard", note="Part A")
+    factories.episode_credit(episode, person, "episode_director")
 
     staff = get(api, reverse("api:staff-detail", kwargs={"slug": person.slug}))
     assert staff["occupations"] == ["director", "designer"]
@@ -144,6 +152,14 @@ def test_staff_character_studio_and_episode_details_link_back(api):
     assert dawn["id"] == episode.pk and dawn["number"] == 1
     assert dawn["series"]["api_url"] == "http://testserver/api/v1/series/metallic-rouge/"
     assert dawn["url"] == f"http://testserver{episode.get_absolute_url()}"
+    assert [
+        (row["character"]["slug"], row["note"], row["revealed_in"]) for row in dawn["characters"]
+    ] == [("naomi-orthmann", "", 3), ("rouge-redstar", "opening", None)]
+    assert dawn["characters"][1]["character"]["api_url"].endswith("/characters/rouge-redstar/")
+    assert [(row["staff"]["title"], row["role"], row["note"]) for row in dawn["staff"]] == [
+        ("Yutaka Izubuchi", "episode_director", ""),
+        ("Yutaka Izubuchi", "storyboard", "Part A"),
+    ]
 
 
 def test_lists_are_alphabetical_with_keyset_cursors(api):

@@ -76,9 +76,12 @@ def test_episode_detail(api, n, django_assert_num_queries):
     for i in range(n):
         factories.alias(episode, f"Alias {i}")
         episode.tags.add(f"tag {i}")
+        factories.in_episode(episode, factories.make_character(title=f"Guest {i}"))
+        factories.episode_credit(episode, factories.make_staff(title=f"Crew {i}"))
     path = reverse("api:episode-detail", kwargs={"slug": "rouge", "number": 1})
-    with django_assert_num_queries(4):
-        assert len(fetch(api, path)["aliases"]) == n
+    with django_assert_num_queries(4 + 2):  # characters, staff
+        data = fetch(api, path)
+    assert len(data["aliases"]) == len(data["characters"]) == len(data["staff"]) == n
 
 
 @pytest.mark.parametrize("n", MANY)

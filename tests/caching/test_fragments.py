@@ -14,11 +14,21 @@ from django.core.management import call_command
 from django.test import Client
 
 from entries import pictures, services
-from entries.models import Alias, Change, Character, Entry, Staff, Tag
+from entries.models import (
+    Alias,
+    Change,
+    Character,
+    Entry,
+    Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
+    Staff,
+    Tag,
+)
 from entries.signals import entries_changed
 from tests import factories as f
 from tests import image_corpus
-from tests.helpers import SAMPLE, open_form, run_import
+from tests.helpers import SAMPLE, add_rows, open_form, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +168,79 @@ def test_what_links_here_follows_links_added_renamed_and_removed(reader, site, w
     site.linker.body = "No links."
     write(site.linker)
     assert "Link Holder" not in read(reader, site.series)
+
+
+def test_pages_showing_joins_an_episode_to_its_characters_and_staff(site):
+    f.in_episode(site.first, site.character)
+    f.episode_credit(site.first, site.linker)
+
+    entries, _tags = services.pages_showing([site.first.pk])
+    assert {site.character.pk, site.linker.pk, site.series.pk} <= entries
+    # Each credited page shows the episode (its list of episodes).
+    for entry in (site.character, site.linker):
+        assert site.first.pk in services.pages_showing([entry.pk])[0], entry.title
+    # And no more: the series' other episode does not show the person.
+    assert site.second.pk not in services.pages_showing([site.linker.pk])[0]
+
+
+def test_crediting_a_character_on_the_episode_form_reaches_both_pages(
+    reader, site, editor_client, django_capture_on_commit_callbacks
+):
+    warm(reader, site)
+    assert "Ruby Dawn" not in read(reader, site.first)
+    assert "The Start" not in read(reader, site.character)
+
+    url, data = open_form(editor_client, Episode, site.first)
+    add_rows(data, "cast", {"character": site.character.pk})
+    add_rows(data, "staff_credits", {"staff": site.actor.pk, "role": "script"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, data).status_code == 302
+
+    episode = read(reader, site.first)
+    assert 'id="characters-heading"' in episode and "Ruby Dawn" in episode
+    assert 'id="staff-heading"' in episode and "Aki Voice" in episode
+    assert "The Start" in read(reader, site.character)
+    assert "The Start" in read(reader, site.actor)
+
+
+def test_a_credit_removed_from_the_person_s_form_leaves_the_episode_page(
+    reader, site, editor_client, django_capture_on_commit_callbacks
+):
+    f.episode_credit(site.first, site.linker, EpisodeCredit.Role.STORYBOARD)
+    f.in_episode(site.second, site.character)
+    warm(reader, site)
+    assert "Link Keeper" in read(reader, site.first)
+
+    url, data = open_form(editor_client, Staff, site.linker)
+    data["episode_credits-0-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, data).status_code == 302
+
+    assert not EpisodeCredit.objects.exists()
+    assert "Link Keeper" not in read(reader, site.first)
+
+
+def test_renaming_a_credited_character_or_its_mark_reaches_the_episode(
+    reader, site, write, editor_client, django_capture_on_commit_callbacks
+):
+    f.in_episode(site.second, site.character)
+    warm(reader, site)
+
+    site.character.title = "Ruby Dusk"
+    write(site.character)
+    assert "Ruby Dusk" in read(reader, site.second)
+
+    # A mark on its part in the series now hides it on the episode page too.
+    write(site.character, lambda: site.character.appearances.update(revealed_in=5))
+    assert 'data-revealed-in="5"' in read(reader, site.second)
+
+    # Taken off the episode on the character's own form.
+    url, data = open_form(editor_client, Character, site.character)
+    data["episode_appearances-0-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, data).status_code == 302
+    assert not EpisodeAppearance.objects.exists()
+    assert "Ruby Dusk" not in read(reader, site.second)
 
 
 def test_a_studio_leaves_its_old_predecessors_page(reader, site, write):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from PIL import Image
+from reversion.models import Version
 
 from entries.demo import CARD_STYLES, DEMO_CREDIT, SECTIONS, read_data
 from entries.models import (
@@ -19,6 +20,8 @@ from entries.models import (
     Character,
     Entry,
     Episode,
+    EpisodeAppearance,
+    EpisodeCredit,
     GalleryImage,
     Picture,
     Series,
@@ -52,6 +55,7 @@ DEMO_MODELS = [
     Appearance,
     VoiceCredit,
     StudioMember,
+    EpisodeAppearance,
     StreamingPlatform,
     Streaming,
     Picture,
@@ -216,6 +220,23 @@ def test_episode_one_exists(demo):
     assert episode.air_date == datetime.date(2024, 1, 10)
     assert episode.get_absolute_url() == "/series/metallic-rouge/episodes/1/"
     assert list(metallic_rouge().episodes.values_list("number", flat=True)) == [1]
+
+
+def test_episode_one_credits_the_characters_its_body_names_and_no_invented_staff(demo):
+    episode = Episode.objects.get(series=metallic_rouge(), number=1)
+    cast = {row.character.title: row.revealed_in for row in episode.cast.all()}
+    # Naomi is named only inside the body's ":::spoiler 1" passage: her part is marked 1.
+    assert cast == {"Rouge Redstar": None, "Sarah Fitzgerald": None, "Naomi Orthmann": 1}
+    for name in cast:
+        assert f"[[{name}]]" in episode.body
+    # The demo states no episode's staff: none is made up.
+    assert not EpisodeCredit.objects.exists()
+    # The credits are in the episode's revision: its history can bring them back.
+    revision = Version.objects.get_for_object(episode)[0].revision
+    held = revision.version_set.filter(content_type__model="episodeappearance")
+    assert {int(version.object_id) for version in held} == set(
+        episode.cast.values_list("pk", flat=True)
+    )
 
 
 def test_tags_are_shared_across_kinds(demo):

@@ -13,6 +13,7 @@ from entries.models import (
     Alias,
     Change,
     Entry,
+    EpisodeCredit,
     Picture,
     SearchDocument,
     Series,
@@ -30,7 +31,8 @@ def site(db, tmp_path):
     """The demo (with its spoiler marks and featured page), the hand-made bangumi-data
     sample, the first real series when the data set is there, and the rows neither of
     those has: a sequel (a spoiler) and a prequel (one to a series later in the dump,
-    one earlier), a parent company later in the dump, a former name."""
+    one earlier), a parent company later in the dump, a former name, and two roles of
+    one person on the demo's episode (which credits characters but no staff)."""
     call_command("loaddemo", stdout=io.StringIO(), stderr=io.StringIO())
     run_import(SAMPLE)
     if REAL_DATA.exists():
@@ -50,6 +52,9 @@ def site(db, tmp_path):
     bones.parent = sunrise
     bones.save()
     Alias.objects.create(entry=rouge, name="Metaru Rūju", language="ja-Latn", is_former=True)
+    episode, person = rouge.episodes.get(number=1), factories.make_staff(title="Test Animator")
+    factories.episode_credit(episode, person, EpisodeCredit.Role.KEY_ANIMATION, note="Part B")
+    factories.episode_credit(episode, person, EpisodeCredit.Role.ANIMATION_DIRECTOR)
     return rouge
 
 

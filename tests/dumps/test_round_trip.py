@@ -58,6 +58,9 @@ def test_the_dump_holds_every_kind_and_relation(site, dump):
     assert rouge["gallery"][0]["credit"]  # picture credits
     assert (bones["predecessor"], bones["parent"]) == ("sunrise", "sunrise")
     assert "[[" in next(line for line in written if line.get("body", "").count("[[")).get("body")
+    episode = next(line for line in written if line["type"] == "episode")
+    assert {"character": "naomi-orthmann", "note": "", "revealed_in": 1} in episode["characters"]
+    assert {"staff": "test-animator", "role": "key_animation", "note": "Part B"} in episode["staff"]
     for kind, key in [("staff", "credits"), ("staff", "positions"), ("character", "voices")]:
         assert any(line[key] for line in written if line["type"] == kind), (kind, key)
     if REAL_DATA.exists():
@@ -131,6 +134,31 @@ def _everything() -> dict:
         model.__name__: list(model.objects.order_by("pk").values())
         for model in (Entry, Alias, Picture, Tag, TaggedEntry, SearchDocument, Revision, Version)
     }
+
+
+def test_an_episodes_characters_and_staff_come_back(site, dump):
+    from entries.models import EpisodeAppearance, EpisodeCredit
+
+    def credits():
+        return (
+            sorted(
+                EpisodeAppearance.objects.values_list(
+                    "episode__slug", "character__slug", "note", "revealed_in"
+                ),
+                key=repr,
+            ),
+            sorted(
+                EpisodeCredit.objects.values_list("episode__slug", "staff__slug", "role", "note")
+            ),
+        )
+
+    before = credits()
+    assert len(before[0]) == 3 and len(before[1]) == 2
+    empty_database()
+
+    load(dump)
+
+    assert credits() == before
 
 
 def test_spoiler_marks_and_featured_pages_come_back(site, dump):

@@ -23,6 +23,7 @@ from entries.models import (
     Change,
     Entry,
     Episode,
+    EpisodeCredit,
     GalleryImage,
     SeriesRelation,
     SeriesStudio,
@@ -159,6 +160,9 @@ def build_staff(rows: int):
         f.credit(series, person, StaffCredit.Role.SCRIPT)
         f.voice(f.make_character(title=f"Role {i}", series=series), person)
         f.member(f.make_studio(title=f"Studio {i}"), person, StudioMember.Position.FOUNDER)
+        episode = f.make_episode(series=series, number=1, title=f"Work {i} opener")
+        f.episode_credit(episode, person, EpisodeCredit.Role.STORYBOARD)
+        f.episode_credit(episode, person, EpisodeCredit.Role.EPISODE_DIRECTOR)
     return link_up(person, rows)
 
 
@@ -188,6 +192,8 @@ def build_character(rows: int):
         series = f.make_series(title=f"Appearance {i}", year=2000 + i % 20)
         series.appearances.create(character=character, role="main")
         f.voice(character, f.make_staff(title=f"Voice {i}"), "ja" if i % 2 else "en")
+        episode = f.make_episode(series=series, number=2, title=f"Appearance {i} second")
+        f.in_episode(episode, character, revealed_in=2 if i % 2 else None)
     return link_up(character, rows)
 
 
@@ -199,6 +205,13 @@ def build_episode(rows: int):
     episode.tags.add(*[f"tag-{i}" for i in range(rows)])
     for i in range(rows):
         f.alias(episode, f"Episode alias {i}")
+        # Every other character's part in the series is a spoiler, which its row follows.
+        character = f.make_character(title=f"Guest {i}")
+        series.appearances.create(character=character, revealed_in=3 if i % 2 else None)
+        f.in_episode(episode, character, note="cameo")
+        person = f.make_staff(title=f"Crew {i}")
+        f.episode_credit(episode, person, EpisodeCredit.Role.SCRIPT)
+        f.episode_credit(episode, person, EpisodeCredit.Role.STORYBOARD)
     return link_up(episode, rows)
 
 
@@ -237,12 +250,17 @@ def test_series_page(rows, measure, illustrate):
 def test_staff_page(rows, measure, illustrate):
     person = illustrate(build_staff(rows), rows)
     # Person (with image), tags, aliases, credits, voice roles, their appearances,
-    # memberships, gallery; links, pages linking here, last edit.
-    response = measure(person.get_absolute_url(), 11)
+    # memberships, episode credits (with their episodes and series), gallery; links,
+    # pages linking here, last edit.
+    response = measure(person.get_absolute_url(), 12)
     assert_linked(response, rows)
     assert_pictured(response, rows)
     assert len(response.context["works"]) == rows
     assert response.content.decode().count('class="muted">in <a href=') == rows
+    episode_credits = response.context["episode_credits"]
+    assert len(episode_credits) == rows
+    assert episode_credits[0].episodes[0].roles == ["Episode director", "Storyboard"]
+    assert count_links(response, "/series/work-0/episodes/1/") == 1
 
 
 def test_studio_page(rows, measure, illustrate):
@@ -258,22 +276,33 @@ def test_studio_page(rows, measure, illustrate):
 
 def test_character_page(rows, measure, illustrate):
     character = illustrate(build_character(rows), rows)
-    # Character (with image), tags, aliases, appearances, voice credits, gallery;
+    # Character (with image), tags, aliases, appearances, voice credits, episode
+    # appearances (with their episodes, series and the series' marks), gallery;
     # links, pages linking here, last edit.
-    response = measure(character.get_absolute_url(), 9)
+    response = measure(character.get_absolute_url(), 10)
     assert_linked(response, rows)
     assert_pictured(response, rows)
-    assert response.content.decode().count('class="role"') == rows
+    content = response.content.decode()
+    assert content.count('class="role"') == rows
+    assert len(response.context["episodes"]) == rows
+    assert content.count('class="episode-credits__number"') == rows
+    assert content.count('class="spoiler spoiler--inline" data-revealed-in="2"') == rows // 2
 
 
 def test_episode_page(rows, measure, illustrate):
     episode = illustrate(build_episode(rows), rows)
-    # Episode (with image and series), tags, aliases, gallery, previous and next
-    # episode; links, pages linking here, last edit.
-    response = measure(episode.get_absolute_url(), 9)
+    # Episode (with image and series), tags, aliases, its characters (with their
+    # images and marks in the series) and staff (with images), gallery, previous and
+    # next episode; links, pages linking here, last edit.
+    response = measure(episode.get_absolute_url(), 11)
     assert_linked(response, rows)
-    assert_pictured(response, rows)
+    # Thumbnails beside each character and person.
+    assert_pictured(response, rows, thumbnails=2 * rows)
     assert response.context["next"] is not None
+    content = response.content.decode()
+    assert content.count('class="cast__item"') == rows
+    assert content.count('class="spoiler spoiler--cast" data-revealed-in="3"') == rows // 2
+    assert [len(person.roles) for person in response.context["staff"]] == [2] * rows
 
 
 def test_series_page_for_an_editor(rows, client, editor, django_assert_num_queries, illustrate):
