@@ -7,8 +7,9 @@ prefetches tags and the related rows each list shows, and tests pin the count.
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -25,6 +26,7 @@ from ..models import (
     TaggedEntry,
 )
 from .busy import DatabaseBusyAdminMixin
+from .changelists import EntryPaginator, search_names
 from .conflicts import ConflictCheckAdminMixin
 from .forms import HTTPS_URLS, EditSummaryMixin, EntryAdminForm, EpisodeAdminForm
 from .history import AnnouncedAdminMixin, HistoryAdminMixin
@@ -47,6 +49,11 @@ from .inlines import (
 )
 from .pictures import GalleryImageInline, MainImageFormMixin, PictureAdminMixin
 from .preview import PreviewAdminMixin, TagsWidget
+
+# What the search documents' names are made of (entries.search.indexing), and the
+# slug, which search_names finds too.
+NAME_FIELDS = {"title", "native_title", "aliases__name"}
+SLUG_FIELD = "=slug"
 
 
 class EntryEditForm(EditSummaryMixin, MainImageFormMixin, EntryAdminForm):
@@ -104,7 +111,9 @@ class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, H
     # whole table on every filtered view: "Show all" says how many instead.
     list_per_page = 50
     show_full_result_count = False
-    search_fields = ["title", "native_title", "aliases__name", "slug"]
+    # The names are searched in the search documents (get_search_results); a slug
+    # is found whole, as copied from a page's address.
+    search_fields = ["title", "native_title", "aliases__name", "=slug"]
     readonly_fields = ["created_at", "updated_at", "image_preview"]
     fieldsets = [NAMES, PAGE, IMAGE, RECORD]
     inlines = [AliasInline, GalleryImageInline, TagMarkInline]
@@ -120,10 +129,40 @@ class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, H
         related = ["image"]
         if isinstance(self.list_select_related, list | tuple):
             related += self.list_select_related
-        # The kind, which every row of this model has, lets the database walk the
-        # (kind, title) index in the changelist's order instead of sorting them all.
-        rows = super().get_queryset(request).filter(kind=self.model.KIND)
-        return rows.select_related(*related).prefetch_related("tags")
+        # No filter on the kind here, which every row of this model has: the count
+        # would join the entries' table for it. EntryPaginator adds it where it
+        # helps, to the query of a page's rows.
+        return super().get_queryset(request).select_related(*related).prefetch_related("tags")
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # The changelist's (the history view pages log entries with Django's).
+        if queryset.model is not self.model:
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        return EntryPaginator(queryset, per_page, orphans, allow_empty_first_page)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every term (Django's split: words, or "quoted text") in a name, in the slug
+        (whole) or in one of the kind's other ``search_fields``, as Django's search
+        but with the names from the search documents' index (``search_names``):
+        nothing is joined, so no row comes twice and no DISTINCT is needed."""
+        others = [
+            field
+            for field in self.get_search_fields(request)
+            if field not in NAME_FIELDS and field != SLUG_FIELD
+        ]
+        terms = []
+        for term in smart_split(search_term):
+            if term.startswith(('"', "'")) and term[0] == term[-1]:
+                term = unescape_string_literal(term)
+            found = search_names(term)
+            for field in others:
+                found |= Q(**{f"{field}__icontains": term})
+            terms.append(found)
+        if terms:
+            queryset = queryset.filter(*terms)
+        return queryset, False
 
     # --- Protected pages: senior editors only (entries.editors) ---------------------------
 
