@@ -132,7 +132,10 @@ class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, H
         # No filter on the kind here, which every row of this model has: the count
         # would join the entries' table for it. EntryPaginator adds it where it
         # helps, to the query of a page's rows.
-        return super().get_queryset(request).select_related(*related).prefetch_related("tags")
+        rows = super().get_queryset(request).select_related(*related)
+        # Into an attribute (to_attr): prefetching into each row's tags manager builds
+        # a filtered queryset per row that is never run (a tenth of a page's time).
+        return rows.prefetch_related(Prefetch("tags", to_attr="listed_tags"))
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The changelist's (the history view pages log entries with Django's).
@@ -205,7 +208,7 @@ class EntryAdmin(PreviewAdminMixin, DatabaseBusyAdminMixin, PictureAdminMixin, H
     @admin.display(description=_("tags"))
     def tag_list(self, obj):
         # From the prefetch in get_queryset: tags.names() would query once per row.
-        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+        return ", ".join(sorted(tag.name for tag in obj.listed_tags))
 
 
 @admin.register(Series)
@@ -273,13 +276,17 @@ class CharacterAdmin(ConflictCheckAdminMixin, EntryAdmin):
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("appearances", queryset=Appearance.objects.select_related("series"))
+                Prefetch(
+                    "appearances",
+                    queryset=Appearance.objects.select_related("series"),
+                    to_attr="listed_appearances",
+                )
             )
         )
 
     @admin.display(description=_("appears in"))
     def appears_in(self, obj):
-        return ", ".join(appearance.series.title for appearance in obj.appearances.all())
+        return ", ".join(appearance.series.title for appearance in obj.listed_appearances)
 
 
 @admin.register(Staff)
