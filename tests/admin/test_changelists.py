@@ -127,3 +127,17 @@ def test_a_search_matching_many_pages(editor_client):
     assert len(whole) == 60
     assert rows == whole
     assert [row.title for row in rows] == [f"Gundam {n:02d}" for n in range(60)]
+
+
+def test_the_tag_filter_offers_the_tags_of_the_kind_only(editor_client):
+    factories.make_character(tags=["android"])
+    factories.make_series(tags=["mecha", "android"])
+    Tag.objects.create(name="unused", slug="unused")
+
+    response = editor_client.get(admin_url(Character, "changelist"))
+
+    (tags,) = [spec for spec in response.context["cl"].filter_specs if spec.field_path == "tags"]
+    assert [name for _, name in tags.lookup_choices] == ["android"]
+    response = editor_client.get(admin_url(Series, "changelist"))
+    (tags,) = [spec for spec in response.context["cl"].filter_specs if spec.field_path == "tags"]
+    assert [name for _, name in tags.lookup_choices] == ["android", "mecha"]
