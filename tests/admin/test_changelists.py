@@ -141,3 +141,21 @@ def test_the_tag_filter_offers_the_tags_of_the_kind_only(editor_client):
     response = editor_client.get(admin_url(Series, "changelist"))
     (tags,) = [spec for spec in response.context["cl"].filter_specs if spec.field_path == "tags"]
     assert [name for _, name in tags.lookup_choices] == ["android", "mecha"]
+
+
+@pytest.mark.parametrize("query", ["\x00", "ro\x00uge", '"', "''"])
+def test_a_search_with_nothing_to_look_for_lists_everything(editor_client, rouge, query):
+    response = editor_client.get(admin_url(Character, "changelist"), {"q": query})
+
+    assert response.status_code == 200
+    assert rouge in shown(response)
+
+
+@pytest.mark.parametrize("query", ["%", "_", "\\", "x" * 300])
+def test_pattern_characters_are_searched_as_themselves(editor_client, rouge, query):
+    factories.make_character(title="100% Pure_Hearted \\ Hero")
+
+    response = editor_client.get(admin_url(Character, "changelist"), {"q": query})
+
+    assert response.status_code == 200
+    assert rouge not in shown(response)
