@@ -501,9 +501,11 @@ class SearchBackend:
         """
         raise NotImplementedError
 
-    def names_containing(self, text: str, *, limit: int) -> RawSQL:
-        """A subquery of the ids of up to ``limit`` entries with a name containing
-        ``text`` (3+ characters)."""
+    def names_containing(self, text: str, *, limit: int | None = None) -> RawSQL:
+        """A subquery of the ids of the entries (up to ``limit`` of them) with a name
+        (title, native title, alias: the documents' ``names``) containing ``text``,
+        ignoring letter case, from the names' trigram index when ``text`` has three
+        characters or more (shorter text scans the names)."""
         raise NotImplementedError
 
     def prefix(self, column: str, key: str) -> tuple[str, list]:

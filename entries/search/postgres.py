@@ -174,11 +174,13 @@ class PostgresBackend(SearchBackend):
             params += [term.text, like_pattern(term.text)]
         return "(" + " AND ".join(parts) + ")", params
 
-    def names_containing(self, text: str, *, limit: int) -> RawSQL:
-        return RawSQL(
-            "SELECT entry_id FROM entries_searchdocument WHERE names ILIKE %s LIMIT %s",
-            [like_pattern(text), limit],
-        )
+    def names_containing(self, text: str, *, limit: int | None = None) -> RawSQL:
+        # ILIKE, not Django's icontains (UPPER(names) LIKE UPPER(...)), which the
+        # trigram index cannot serve.
+        sql = "SELECT entry_id FROM entries_searchdocument WHERE names ILIKE %s"
+        if limit is None:
+            return RawSQL(sql, [like_pattern(text)])
+        return RawSQL(f"{sql} LIMIT %s", [like_pattern(text), limit])
 
     def prefix(self, column: str, key: str) -> tuple[str, list]:
         # LIKE 'key%' can use a varchar_pattern_ops index (Django adds one for

@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 
 from ..models import ANSWERS_TO_SQL
 from .base import (
+    MIN_INDEXED_LENGTH,
     SIMILAR_BELOW,
     SIMILARITY_CANDIDATES,
     SIMILARITY_THRESHOLD,
@@ -294,8 +295,14 @@ class SqliteBackend(SearchBackend):
         if getattr(connection, "_fandex_functions_on", None) is not connection.connection:
             register_functions(connection)
 
-    def names_containing(self, text: str, *, limit: int) -> RawSQL:
-        return RawSQL(f"{_SOME_IN_NAMES} LIMIT %s", [fts_string(text), limit])
+    def names_containing(self, text: str, *, limit: int | None = None) -> RawSQL:
+        if len(text) >= MIN_INDEXED_LENGTH:
+            sql, params = _SOME_IN_NAMES, [fts_string(text)]
+        else:
+            sql, params = _SOME_IN_NAMES_LIKE, [like_pattern(text)]
+        if limit is None:
+            return RawSQL(sql, params)
+        return RawSQL(f"{sql} LIMIT %s", [*params, limit])
 
     def prefix(self, column: str, key: str) -> tuple[str, list]:
         # SQLite's LIKE ignores ASCII case and so cannot use the index; keys are
