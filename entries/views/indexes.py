@@ -88,6 +88,12 @@ class EntryListView(SectionMixin, PaginatedMixin, ListView):
     def get_queryset(self):
         return self.index.entries()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The ids of a page and the count by the index's narrower queries.
+        return self.paginator_class(
+            queryset, per_page, ids=self.index.page_ids(), count=self.index.count, **kwargs
+        )
+
     def paginate_queryset(self, queryset, page_size):
         # Django's own raises a bare 404; this one says which pages there are.
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
