@@ -1,5 +1,6 @@
 """Public taggings counted per tag and kind (``entries.models.counts.TagCount``), kept
-by triggers on ``entries_taggedentry``, and the rows already there counted.
+by triggers on ``entries_taggedentry``, and the rows already there counted; the
+indexes' title-order index made covering (``include``) for index-only walks.
 
 On SQLite, a later migration that makes Django rebuild ``entries_taggedentry``
 (most ``AlterField``/``RemoveField`` there: a new table copied and renamed) drops
@@ -8,6 +9,7 @@ its triggers with the old table: such a migration must create them again
 """
 
 import django.db.models.deletion
+import entries.models.entries
 from django.db import migrations, models
 
 # A tagging counts when it has no spoiler mark; its kind is its entry's (never changed).
@@ -168,4 +170,17 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        # The title key included, for index-only walks to deep pages (PostgreSQL).
+        migrations.RemoveIndex(model_name="entry", name="entry_kind_sort_key_idx"),
+        migrations.AddIndex(
+            model_name="entry",
+            index=models.Index(
+                models.F("kind"),
+                entries.models.entries.TitleSortKey(),
+                models.F("title"),
+                models.F("id"),
+                include=("title_key",),
+                name="entry_kind_sort_key_idx",
+            ),
+        ),
     ]
