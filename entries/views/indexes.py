@@ -86,10 +86,11 @@ class EntryListView(SectionMixin, PaginatedMixin, ListView):
             )
 
     def get_queryset(self):
-        return self.index.entries()
+        # What a card shows; which entries, the paginator's ids say.
+        return self.index.cards()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # The ids of a page and the count by the index's narrower queries.
+        # The matching ids of a page and their count, by the index's narrower queries.
         return self.paginator_class(
             queryset, per_page, ids=self.index.page_ids(), count=self.index.count, **kwargs
         )

@@ -56,12 +56,14 @@ def late_rows(queryset, bottom: int, top: int | None, ids=None):
 class LateRowPaginator(Paginator):
     """A ``Paginator`` of a queryset whose page is fetched by ``late_rows``.
 
-    ``ids`` (optional): the list's ids in its order from a narrower query, for
-    ``late_rows``; ``count`` (optional): a callable giving the list's length by a
-    cheaper query than ``object_list.count()``. Both must match ``object_list``.
+    ``ids`` (optional): the list's ids in its order, a queryset that alone says which
+    rows are in the list; ``object_list`` then only gives each row (in the same
+    order), and ``count``, a callable, the list's length.
     """
 
     def __init__(self, object_list, per_page, *args, ids=None, count=None, **kwargs):
+        if ids is not None and count is None:
+            raise TypeError("A paginator given ids needs their count.")
         super().__init__(object_list, per_page, *args, **kwargs)
         self.ids, self.counter = ids, count
 
