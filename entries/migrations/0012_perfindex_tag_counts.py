@@ -1,6 +1,7 @@
 """Public taggings counted per tag and kind (``entries.models.counts.TagCount``), kept
 by triggers on ``entries_taggedentry``, and the rows already there counted; the
-indexes' title-order index made covering (``include``) for index-only walks.
+indexes' title-order index made covering (``include``) for index-only walks, and
+indexes for their newest and recently edited orders.
 
 On SQLite, a later migration that makes Django rebuild ``entries_taggedentry``
 (most ``AlterField``/``RemoveField`` there: a new table copied and renamed) drops
@@ -182,5 +183,13 @@ class Migration(migrations.Migration):
                 include=("title_key",),
                 name="entry_kind_sort_key_idx",
             ),
+        ),
+        migrations.AddIndex(
+            model_name="entry",
+            index=models.Index(fields=["kind", "created_at", "id"], name="entry_kind_created_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="entry",
+            index=models.Index(fields=["kind", "updated_at", "id"], name="entry_kind_edited_idx"),
         ),
     ]

@@ -359,6 +359,10 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
                 name="entry_kind_sort_key_idx",
                 include=["title_key"],
             ),
+            # The indexes' "Newest pages" and "Recently edited" orders, walked (backwards)
+            # to a deep page instead of sorting every entry of the kind.
+            models.Index(fields=["kind", "created_at", "id"], name="entry_kind_created_idx"),
+            models.Index(fields=["kind", "updated_at", "id"], name="entry_kind_edited_idx"),
             models.Index(
                 fields=["featured"],
                 name="entry_featured_idx",
