@@ -29,6 +29,7 @@ submodules split it by concern, and every name is still imported from here
 - ``pictures``: ``Picture`` (an uploaded image and its renditions) and
   ``GalleryImage``.
 - ``search``: ``SearchDocument``, what search reads for one entry.
+- ``counts``: ``TagCount``, public taggings per tag and kind, kept by triggers.
 
 Each module imports only the ones above it in this list. Where a method needs a
 model of a later module (``Entry.save`` records ``WikiLink`` rows, a kind's
@@ -85,6 +86,7 @@ from .credits import (
 )
 from .pictures import GalleryImage, Picture, PictureQuerySet
 from .search import SearchDocument
+from .counts import TagCount
 # isort: on
 
 __all__ = [
@@ -123,6 +125,7 @@ __all__ = [
     "StudioMember",
     "StudioQuerySet",
     "Tag",
+    "TagCount",
     "TagQuerySet",
     "TaggedEntry",
     "TitleSortKey",

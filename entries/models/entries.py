@@ -351,14 +351,23 @@ class Entry(NaturalKeyMixin, CleanTextMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "title"], name="entry_kind_title_idx"),
-            # The indexes' title order (entries.filters), walked instead of sorted.
+            # The indexes' title order (entries.filters), walked instead of sorted. The
+            # title key included (PostgreSQL; SQLite has no INCLUDE): the planner reads
+            # an expression's column from an index only when the index holds it, and
+            # the walk to a deep page is then index-only (the 4,800 entries before
+            # page 200 of the characters: 55 pages read instead of 4,900).
             models.Index(
                 models.F("kind"),
                 TitleSortKey(),
                 models.F("title"),
                 models.F("id"),
                 name="entry_kind_sort_key_idx",
+                include=["title_key"],
             ),
+            # The indexes' "Newest pages" and "Recently edited" orders, walked (backwards)
+            # to a deep page instead of sorting every entry of the kind.
+            models.Index(fields=["kind", "created_at", "id"], name="entry_kind_created_idx"),
+            models.Index(fields=["kind", "updated_at", "id"], name="entry_kind_edited_idx"),
             models.Index(
                 fields=["featured"],
                 name="entry_featured_idx",

@@ -86,7 +86,14 @@ class EntryListView(SectionMixin, PaginatedMixin, ListView):
             )
 
     def get_queryset(self):
-        return self.index.entries()
+        # What a card shows; which entries, the paginator's ids say.
+        return self.index.cards()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The matching ids of a page and their count, by the index's narrower queries.
+        return self.paginator_class(
+            queryset, per_page, ids=self.index.page_ids(), count=self.index.count, **kwargs
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Django's own raises a bare 404; this one says which pages there are.

@@ -12,6 +12,7 @@ at real pages, so only a hand-edited address meets it.
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 # Pages linked either side of the current one, and at each end: 1 … 4 5 [6] 7 8 … 20.
 ON_EACH_SIDE = 2
@@ -34,9 +35,11 @@ def page_links(page: Page) -> dict:
     }
 
 
-def late_rows(queryset, bottom: int, top: int | None):
+def late_rows(queryset, bottom: int, top: int | None, ids=None):
     """``queryset[bottom:top]`` as the rows whose ids are in the sliced, ordered ids
-    (a subquery), still one query and in the same order.
+    (a subquery), still one query and in the same order. ``ids``: those ids in the
+    same order from a narrower query (``filters.IndexQuery.page_ids``), else
+    ``queryset``'s own.
 
     The database sorts and skips narrow (sort key, id) pairs, often from an index
     alone, and joins the wide rows (bodies, select_related tables) of one page
@@ -45,16 +48,35 @@ def late_rows(queryset, bottom: int, top: int | None):
     page of ``/recent/`` 31 ms before, 3 ms so. It stays linear in the offset (an
     index walk); a keyset would not, but would change every page's address.
     """
-    return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+    if ids is None:
+        ids = queryset.values("pk")
+    return queryset.filter(pk__in=ids[bottom:top])
 
 
 class LateRowPaginator(Paginator):
-    """A ``Paginator`` of a queryset whose page is fetched by ``late_rows``."""
+    """A ``Paginator`` of a queryset whose page is fetched by ``late_rows``.
+
+    ``ids`` (optional): the list's ids in its order, a queryset that alone says which
+    rows are in the list; ``object_list`` then only gives each row (in the same
+    order), and ``count``, a callable, the list's length.
+    """
+
+    def __init__(self, object_list, per_page, *args, ids=None, count=None, **kwargs):
+        if ids is not None and count is None:
+            raise TypeError("A paginator given ids needs their count.")
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.ids, self.counter = ids, count
+
+    @cached_property
+    def count(self) -> int:
+        if self.counter is not None:
+            return self.counter()
+        return Paginator.count.func(self)
 
     def _get_page(self, object_list, number, paginator):
         # ``object_list`` is ``self.object_list[bottom:top]``, not yet run.
         query = object_list.query
-        rows = late_rows(self.object_list, query.low_mark, query.high_mark)
+        rows = late_rows(self.object_list, query.low_mark, query.high_mark, self.ids)
         return super()._get_page(rows, number, paginator)
 
 
