@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..slugs import slugify_title
-from .entries import Entry, EntryQuerySet
+from .entries import Entry, EntryQuerySet, card_taggings
 
 # The years a series, an episode's season or a studio's founding can have: the
 # database constraints, the forms, the index filters and the importer all use these.
@@ -20,7 +20,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 class KindQuerySet(EntryQuerySet):
     def for_cards(self):
         """Cards of one kind whose URL needs no other row (every kind but episodes)."""
-        return self.select_related("image").prefetch_related("tags")
+        return self.select_related("image").prefetch_related(card_taggings())
 
 
 class SeriesQuerySet(KindQuerySet):
