@@ -9,6 +9,8 @@
 #    and kept by triggers, with taggedentry_tag_title_idx: a tag's page reads its
 #    96 entries in title order from the index (EntryQuerySet.tagged_page) instead
 #    of looking up the title of each of the tag's 5,085 entries.
+# 4. change_entry_latest_idx: whether a program made an entry's latest change,
+#    from the index alone (the home page's recently updated list).
 #
 # The use count:
 # Triggers rather than Python: every write that moves a tagging moves the count in
@@ -312,4 +314,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(install_triggers, drop_triggers),
         migrations.RunPython(install_newest_series_index, drop_newest_series_index),
         migrations.RunPython(install_entry_titles, drop_entry_titles),
+        migrations.AddIndex(
+            model_name="change",
+            index=models.Index(
+                fields=["entry_pk", "id", "automated"], name="change_entry_latest_idx"
+            ),
+        ),
     ]
