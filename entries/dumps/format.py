@@ -276,7 +276,7 @@ BY_MODEL: dict[type[models.Model], LineType] = {line.model: line for line in LIN
 # Fields of the models above that a dump does not carry, and why (a test checks that
 # every field is either carried or listed here, so a new field cannot be forgotten):
 # ids and multi-table links; what is made from other fields (the rendered body,
-# name keys, a tag's use count); the history's bookkeeping (version, times, uploader); an editorial
+# name keys); the history's bookkeeping (version, times, uploader); an editorial
 # setting of this site (protection). A row's link to the entry whose line holds it
 # is implied by where it is.
 LEFT_OUT: dict[type[models.Model], frozenset[str]] = {
@@ -286,7 +286,7 @@ LEFT_OUT: dict[type[models.Model], frozenset[str]] = {
     ),
     Picture: frozenset({"id", "uploaded_by", "created_at"}),
     StreamingPlatform: frozenset({"id"}),
-    Tag: frozenset({"id", "use_count"}),
+    Tag: frozenset({"id"}),
     **{line_type.model: frozenset({"entry_ptr"}) for line_type in LINE_TYPES if line_type.is_entry},
     **{
         rows.model: frozenset(

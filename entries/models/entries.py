@@ -6,7 +6,7 @@ The bottom of ``entries.models``: every other submodule builds on this one.
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,15 +41,13 @@ class TagQuerySet(NaturalKeyQuerySet):
         """Tags used by at least one entry (of ``kind``, if given), each with ``count``.
         Spoiler uses (``entries.spoilers``) are not counted: a count tells too.
 
-        Of every kind, the count is the stored ``use_count`` (no join: counting all
-        139,000 taggings of 100,000 entries took 60 to 80 ms on PostgreSQL for each
-        of the home page and the tag index); of one kind it is counted.
+        The counts are the stored ``TagCount`` rows (``entries.models.counts``, kept
+        by the database's triggers): counting all 139,000 taggings of 100,000
+        entries took 60 to 80 ms on PostgreSQL for each of the home page and the
+        tag index; summing a tag's few rows takes none of that.
         """
-        if not kind:
-            return self.annotate(count=F("use_count")).filter(use_count__gt=0)
-        uses = Q(tagged_entries__revealed_in__isnull=True)
-        uses &= Q(tagged_entries__content_object__kind=kind)
-        return self.annotate(count=Count("tagged_entries", filter=uses)).filter(count__gt=0)
+        rows = Q(counts__kind=kind) if kind else Q()
+        return self.annotate(count=Sum("counts__entries", filter=rows)).filter(count__gt=0)
 
     def popular(self):
         return self.with_counts().order_by("-count", "name")
@@ -60,20 +58,7 @@ class TagQuerySet(NaturalKeyQuerySet):
 
 
 class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
-    """A tag shared by every kind of entry ("mecha" on a series, a person and a studio).
-
-    ``use_count`` is how many entries carry the tag openly: its ``TaggedEntry`` rows
-    without a spoiler mark (``revealed_in`` empty), as ``Count`` would give. The
-    database keeps it, by triggers on ``entries_taggedentry`` and on the tag's own
-    insert (migration ``0011_perftags_home_and_tags``), so that every write that
-    tags, untags, marks, merges, deletes, imports, restores or cascades (bulk
-    inserts and deletes included, which send no signal) moves it in the same
-    statement. Django never writes it: ``save`` leaves it out of an update (an
-    instance's copy can be stale), and on PostgreSQL a trigger keeps the stored
-    value against any other statement that sets it.
-    """
-
-    use_count = models.PositiveIntegerField(_("entries"), default=0, editable=False)
+    """A tag shared by every kind of entry ("mecha" on a series, a person and a studio)."""
 
     objects = TagQuerySet.as_manager()
 
@@ -83,21 +68,9 @@ class Tag(NaturalKeyMixin, CleanTextMixin, TagBase):
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        indexes = [models.Index(F("use_count").desc(), "name", name="tag_popular_idx")]
 
     def get_absolute_url(self):
         return reverse("entries:tag-detail", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        # The stored count is the database's (see the class docstring): an update
-        # writes every other field. A new row's count is set by the insert trigger.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "use_count"
-            ]
-        return super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
         # taggit's default keeps Unicode ("ロボット") and can come out empty (emoji);
@@ -214,7 +187,7 @@ def card_taggings() -> models.Prefetch:
 
 class TaggedEntryTitle(models.Expression):
     """``entries_taggedentry.entry_title``: the title of the tagging's entry, a copy
-    the database keeps (triggers of migration ``0011_perftags_home_and_tags``) in a
+    the database keeps (triggers of migration ``0014_home_and_tag_pages``) in a
     column no model declares, so that no form, revision, dump or backup carries
     it. For ordering a tag's taggings by ``taggedentry_tag_title_idx``.
 
