@@ -53,6 +53,13 @@ class Change(NaturalKeyMixin, CleanTextMixin, models.Model):
                 fields=["revision", "entry_pk"], name="unique_change_per_revision"
             ),
         ]
+        indexes = [
+            # Whether a program made an entry's latest change, from the index alone
+            # (``EntryQuerySet.recently_updated``): the home page asks it of entry
+            # after entry until it has 12 a person changed, of all 8,800 when an
+            # import wrote every one (SQLite: 37 ms, 18 ms with this index).
+            models.Index(fields=["entry_pk", "id", "automated"], name="change_entry_latest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} {self.get_action_display()}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..slugs import slugify_title
-from .entries import Entry, EntryQuerySet
+from .entries import Entry, EntryQuerySet, card_taggings
 
 # A character's or a person's episodes: under their series (by year, then title, as
 # their series are listed), in episode order.
@@ -29,7 +29,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 class KindQuerySet(EntryQuerySet):
     def for_cards(self):
         """Cards of one kind whose URL needs no other row (every kind but episodes)."""
-        return self.select_related("image").prefetch_related("tags")
+        return self.select_related("image").prefetch_related(card_taggings())
 
 
 class SeriesQuerySet(KindQuerySet):

@@ -1,10 +1,26 @@
 """Template fragments repeated across the public pages."""
 
+import threading
+from collections import OrderedDict
+
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from entries.models import Entry, Episode, Series, Staff, Studio
 
+from .picture_tags import picture_key
+
 register = template.Library()
+
+# Rendered cards by everything they are made of (``_card_key``), as ``{% picture %}``
+# keeps its tags: the same key always renders the same HTML, so a card can never
+# be stale, and an edit changes the key of the cards it changes. Rendering a card
+# costs about 1 ms (a tag page shows 96); per process, the least recently used
+# dropped first.
+CARDS_MAX = 4096
+_cards: OrderedDict[tuple, SafeString] = OrderedDict()
+_cards_lock = threading.Lock()
 
 
 def card_meta(entry: Entry) -> str:
@@ -29,12 +45,51 @@ def card_meta(entry: Entry) -> str:
     return ""
 
 
-@register.inclusion_tag("includes/entry_card.html")
-def entry_card(entry: Entry, show_kind: bool = False):
+def _card_key(entry: Entry, show_kind: bool, meta: str) -> tuple | None:
+    """Every value ``includes/entry_card.html`` (and the includes it renders) reads,
+    or None when the card is not to be kept (its picture's addresses can change).
+    A value the template comes to show must be added here."""
+    image = None
+    if entry.image_id is not None:
+        image = picture_key(entry.image)
+        if image is None:
+            return None
+    tags = tuple((tag.name, tag.slug, not tag.revealed_in) for tag in entry.card_tags)
+    return (
+        entry.pk,
+        entry.kind,
+        tuple(entry.url_kwargs().items()),
+        entry.title,
+        entry.native_title,
+        entry.summary,
+        image,
+        tags,
+        meta,
+        show_kind,
+    )
+
+
+@register.simple_tag
+def entry_card(entry: Entry, show_kind: bool = False) -> SafeString:
     """A card: main image (if any), kind label (optional), title, native title, a
     fact line, summary and tags.
 
     ``entry`` must come from a ``for_cards()`` queryset (``Entry.objects`` or a
     kind's), which joins the ``image`` and brings the tags.
     """
-    return {"entry": entry, "show_kind": show_kind, "meta": card_meta(entry)}
+    meta = card_meta(entry)
+    key = _card_key(entry, show_kind, meta)
+    if key is not None:
+        with _cards_lock:
+            html = _cards.get(key)
+            if html is not None:
+                _cards.move_to_end(key)
+                return html
+    context = {"entry": entry, "show_kind": show_kind, "meta": meta}
+    html = mark_safe(render_to_string("includes/entry_card.html", context))  # noqa: S308 - a template's output
+    if key is not None:
+        with _cards_lock:
+            _cards[key] = html
+            if len(_cards) > CARDS_MAX:
+                _cards.popitem(last=False)
+    return html

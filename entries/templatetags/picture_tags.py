@@ -28,12 +28,19 @@ _rendered: OrderedDict[tuple, str] = OrderedDict()
 _rendered_lock = threading.Lock()
 
 
-def _key(pic, options: tuple) -> tuple | None:
+def picture_key(pic) -> tuple | None:
+    """Everything ``{% picture %}`` renders ``pic`` from (its options aside), or None
+    where its addresses can change (a storage other than the file system)."""
     storage = pic.file.storage
     if not isinstance(storage, FileSystemStorage):
         return None
     renditions = json.dumps(pic.renditions, sort_keys=True)
-    return (storage.base_url, pic.file.name, pic.width, pic.height, renditions, options)
+    return (storage.base_url, pic.file.name, pic.width, pic.height, renditions)
+
+
+def _key(pic, options: tuple) -> tuple | None:
+    key = picture_key(pic)
+    return None if key is None else (*key, options)
 
 
 @register.simple_tag

@@ -23,7 +23,7 @@ class HomeView(TemplateView):
         show_bots = self.request.GET.get("bots") == "1"
         recent = Entry.objects.recently_updated(automated=show_bots)
         return super().get_context_data(
-            featured=Entry.objects.featured_first().for_cards()[:HOME_FEATURED],
+            featured=Entry.objects.for_cards().featured_first(limit=HOME_FEATURED),
             recent=recent.for_cards()[:HOME_RECENT],
             show_bots=show_bots,
             popular_tags=selectors.popular_tags(limit=HOME_TAGS),

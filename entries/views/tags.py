@@ -4,7 +4,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .. import selectors
-from ..models import Entry, Tag, TaggedEntry
+from ..models import Entry, Tag
 from .mixins import SectionMixin
 from .pagination import PaginatedMixin
 
@@ -56,14 +56,10 @@ class TagDetailView(SectionMixin, DetailView):
             raise Http404("No such page of this tag.")
         number = int(number)
         start = (number - 1) * TAG_PAGE_SHOWN
-        # A spoiler tag (entries.spoilers) would give away who has it: not listed here.
-        public = TaggedEntry.objects.filter(tag=self.object, revealed_in__isnull=True)
-        tagged = (
-            Entry.objects.filter(pk__in=public.values("content_object_id"))
-            .for_cards()
-            .order_by("title", "pk")
+        tagged = Entry.objects.for_cards().tagged_page(
+            self.object, start=start, stop=start + TAG_PAGE_SHOWN + 1
         )
-        entries = list(tagged[start : start + TAG_PAGE_SHOWN + 1])
+        entries = list(tagged)
         if number > 1 and not entries:
             raise Http404("This tag has fewer pages.")
         has_next = len(entries) > TAG_PAGE_SHOWN

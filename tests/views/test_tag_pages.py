@@ -42,3 +42,42 @@ def test_a_tag_on_one_page_has_no_page_links(client):
     content = client.get(reverse("entries:tag-detail", kwargs={"slug": "rare"})).content.decode()
     assert "1 page" in content
     assert 'aria-label="Pages with this tag"' not in content
+
+
+def titles_on(client, url) -> list[str]:
+    """The titles a page of the tag lists (its sections per kind run together), by title."""
+    groups = client.get(url).context["groups"]
+    return sorted(entry.title for group in groups for entry in group.entries)
+
+
+def test_pages_follow_renames_marks_and_a_tag_carried_by_every_kind(client, tagged):
+    """The page is cut from the tag's taggings in title order (a copy of each title
+    the database keeps): a renamed entry moves, a spoiler-marked use leaves."""
+    f.make_character(title="Able", tags=["shared"])
+    assert titles_on(client, tagged) == ["Able", "Alpha"]
+
+    delta = f.make_series(title="Delta", tags=["shared"])
+    delta.title = "Aardvark"
+    delta.save()
+    assert titles_on(client, tagged) == ["Aardvark", "Able"]
+    assert titles_on(client, tagged + "?page=2") == ["Alpha", "Bravo"]
+
+    delta.tagged_items.update(revealed_in=3)
+    assert titles_on(client, tagged) == ["Able", "Alpha"]
+    assert titles_on(client, tagged + "?page=2") == ["Bravo", "Charlie"]
+    assert client.get(tagged + "?page=3").status_code == 404
+
+
+def test_taggings_loaded_before_their_entry_sort_by_its_title(client, tagged):
+    """As a restore may load them (foreign keys are checked at commit): the rows of a
+    tag's page that name an entry inserted after them still sort by its title."""
+    from django.db import transaction
+
+    from entries.models import Entry, Tag, TaggedEntry
+
+    shared = Tag.objects.get(slug="shared")
+    later = Entry.objects.order_by("-pk").values_list("pk", flat=True).first() + 100
+    with transaction.atomic():
+        TaggedEntry.objects.create(content_object_id=later, tag=shared)
+        f.make_series(pk=later, title="Aaron", slug="aaron")
+    assert titles_on(client, tagged) == ["Aaron", "Alpha"]
