@@ -6,7 +6,7 @@ preflight is django-cors-headers' answer). Lists take checked query strings
 the site's search and pages its ranked results instead.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -189,10 +189,11 @@ class TagDetail(ReadOnlyMixin, generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
+        # From the stored counts the total comes from (TagCount, one row per kind):
+        # counting the taggings too would join both and multiply the rows, and would
+        # count spoiler uses, which no count shows.
         per_kind = {
-            f"count_{kind}": Count(
-                "tagged_entries", filter=Q(tagged_entries__content_object__kind=kind)
-            )
+            f"count_{kind}": Sum("counts__entries", filter=Q(counts__kind=kind))
             for kind in Entry.Kind.values
         }
         return querysets.tags().annotate(**per_kind)

@@ -22,10 +22,11 @@ after each kind of write.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..text import CleanTextMixin
 from .entries import Tag
 
 
-class TagCount(models.Model):
+class TagCount(CleanTextMixin, models.Model):
     """The entries of one kind that carry one tag publicly (no spoiler mark)."""
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="counts")
