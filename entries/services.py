@@ -36,7 +36,7 @@ from typing import Any
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from reversion.errors import RevertError
 from reversion.models import Revision
 
@@ -302,6 +302,8 @@ def merge_tags(*, tags: Iterable[Tag], into_name: str, user=None) -> Tag:
             moving = TaggedEntry.objects.filter(tag__in=source_ids)
             # Entries carrying both would break unique_tag_per_entry: drop their old row.
             moving.filter(content_object_id__in=already_tagged).delete()
+            # And an entry carrying two of the sources keeps one of them.
+            TaggedEntry.objects.filter(pk__in=_second_taggings(moving)).delete()
             moving.update(tag=target)
             Tag.objects.filter(pk__in=source_ids).delete()
 
@@ -313,6 +315,18 @@ def merge_tags(*, tags: Iterable[Tag], into_name: str, user=None) -> Tag:
             change=merge,
         )
     return target
+
+
+def _second_taggings(taggings) -> list[int]:
+    """The ids of ``taggings`` that another of them gives the same entry, so that one
+    per entry stays: an open one before a spoiler, the earliest mark before later."""
+    shared = taggings.values("content_object_id").annotate(rows=Count("pk")).filter(rows__gt=1)
+    by_entry: dict[int, list[tuple]] = defaultdict(list)
+    for pk, entry_id, revealed_in in taggings.filter(
+        content_object_id__in=shared.values("content_object_id")
+    ).values_list("pk", "content_object_id", "revealed_in"):
+        by_entry[entry_id].append((revealed_in is not None, revealed_in or 0, pk))
+    return [pk for rows in by_entry.values() for *_, pk in sorted(rows)[1:]]
 
 
 def delete_tags(*, tags: Iterable[Tag], user=None) -> None:

@@ -67,3 +67,21 @@ def test_deleting_a_tag_in_the_admin_is_recorded_and_reversible(senior_client):
         revision=revision_before(series, deletion.revision), model=Series, pk=series.pk
     )
     assert tag_names(series) == ["androids", "mecha"]
+
+
+def test_merging_two_tags_one_entry_carries_into_a_new_one_keeps_it_once(client):
+    series = factories.make_series(title="Metallic Rouge", tags=["mecha", "robots", "mars"])
+    rouge = factories.make_character(title="Rouge Redstar", tags=["robots"])
+    # The character's "robots" is a spoiler, the series' "mecha" is not.
+    rouge.tagged_items.filter(tag__name="robots").update(revealed_in=5)
+    series.tagged_items.filter(tag__name="robots").update(revealed_in=3)
+
+    services.merge_tags(tags=Tag.objects.exclude(name="mars"), into_name="giant robots")
+
+    assert tag_names(series) == ["giant robots", "mars"]
+    # The open use is the one kept; the character's mark moves with its tag.
+    assert series.tagged_items.get(tag__name="giant robots").revealed_in is None
+    assert rouge.tagged_items.get(tag__name="giant robots").revealed_in == 5
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["giant robots", "mars"]
+    tag_page = client.get(Tag.objects.get(name="giant robots").get_absolute_url())
+    assert "Metallic Rouge" in tag_page.content.decode()
