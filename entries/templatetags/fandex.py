@@ -1,12 +1,10 @@
 """Template fragments repeated across the public pages."""
 
-import threading
-from collections import OrderedDict
-
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from entries.caching.kept import Kept
 from entries.models import Entry, Episode, Series, Staff, Studio
 
 from .picture_tags import picture_key
@@ -16,11 +14,8 @@ register = template.Library()
 # Rendered cards by everything they are made of (``_card_key``), as ``{% picture %}``
 # keeps its tags: the same key always renders the same HTML, so a card can never
 # be stale, and an edit changes the key of the cards it changes. Rendering a card
-# costs about 1 ms (a tag page shows 96); per process, the least recently used
-# dropped first.
-CARDS_MAX = 4096
-_cards: OrderedDict[tuple, SafeString] = OrderedDict()
-_cards_lock = threading.Lock()
+# costs about 1 ms (a tag page shows 96).
+_cards = Kept(size=4096)
 
 
 def card_meta(entry: Entry) -> str:
@@ -78,18 +73,9 @@ def entry_card(entry: Entry, show_kind: bool = False) -> SafeString:
     kind's), which joins the ``image`` and brings the tags.
     """
     meta = card_meta(entry)
-    key = _card_key(entry, show_kind, meta)
-    if key is not None:
-        with _cards_lock:
-            html = _cards.get(key)
-            if html is not None:
-                _cards.move_to_end(key)
-                return html
     context = {"entry": entry, "show_kind": show_kind, "meta": meta}
-    html = mark_safe(render_to_string("includes/entry_card.html", context))  # noqa: S308 - a template's output
-    if key is not None:
-        with _cards_lock:
-            _cards[key] = html
-            if len(_cards) > CARDS_MAX:
-                _cards.popitem(last=False)
-    return html
+    return _cards.get_or_render(
+        _card_key(entry, show_kind, meta),
+        # A template's output.
+        lambda: mark_safe(render_to_string("includes/entry_card.html", context)),  # noqa: S308
+    )

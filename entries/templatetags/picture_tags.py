@@ -6,14 +6,13 @@ The tags only register and render; what goes into the ``<picture>`` (srcsets,
 """
 
 import json
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 
 from entries import pictures
+from entries.caching.kept import Kept
 
 register = template.Library()
 
@@ -21,11 +20,8 @@ register = template.Library()
 # stored (a new upload is a new Picture), and a file system storage's addresses
 # are its base URL and the names, so the same key always renders the same HTML:
 # a page can never show a stale one. Storages whose addresses can change (signed,
-# expiring URLs) are rendered every time. Per process, the least recently used
-# dropped first.
-RENDERED_MAX = 4096
-_rendered: OrderedDict[tuple, str] = OrderedDict()
-_rendered_lock = threading.Lock()
+# expiring URLs) are rendered every time.
+_rendered = Kept(size=4096)
 
 
 def picture_key(pic) -> tuple | None:
@@ -64,23 +60,14 @@ def picture(
     """
     if pic is None:
         return ""
-    key = _key(pic, (sizes, alt, css_class, eager, cover))
-    if key is not None:
-        with _rendered_lock:
-            html = _rendered.get(key)
-            if html is not None:
-                _rendered.move_to_end(key)
-                return html
-    context = pictures.picture_context(
-        pic, sizes=sizes, alt=alt, css_class=css_class, eager=eager, cover=cover
-    )
-    html = "" if context is None else render_to_string("includes/picture.html", context)
-    if key is not None:
-        with _rendered_lock:
-            _rendered[key] = html
-            if len(_rendered) > RENDERED_MAX:
-                _rendered.popitem(last=False)
-    return html
+
+    def render() -> str:
+        context = pictures.picture_context(
+            pic, sizes=sizes, alt=alt, css_class=css_class, eager=eager, cover=cover
+        )
+        return "" if context is None else render_to_string("includes/picture.html", context)
+
+    return _rendered.get_or_render(_key(pic, (sizes, alt, css_class, eager, cover)), render)
 
 
 @register.filter
